@@ -1,0 +1,82 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "nebius-chat",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nebius-chat", targets: ["NebiusChat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // No default traits: they pull in full Foundation and ICU (40 MB) for nothing we use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // Wire types of the two APIs. Foundation only.
+        .target(name: "JSONValues"),
+        .target(name: "ClaudeAPI", dependencies: ["JSONValues"]),
+        .target(name: "OpenAIAPI", dependencies: ["JSONValues"]),
+        // The pure translation core: no I/O, no clocks, no environment.
+        .target(name: "Translation", dependencies: ["ClaudeAPI", "OpenAIAPI"]),
+        // The Nebius client and the pipeline that runs a Claude request end to end.
+        .target(
+            name: "Upstream",
+            dependencies: [
+                "Translation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ProxyServer",
+            dependencies: [
+                "Upstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+        ),
+        .target(name: "Terminal", dependencies: ["Upstream", "CEditLine"]),
+        .executableTarget(
+            name: "NebiusChat",
+            dependencies: [
+                "ProxyServer", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // A scriptable OpenAI-compatible server that misbehaves on demand (tests, benchmarks).
+        .target(
+            name: "ScriptedUpstream",
+            dependencies: [
+                "OpenAIAPI", "ClaudeAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "ScriptedUpstreamServer",
+            dependencies: [
+                "ScriptedUpstream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "TranslationBenchmark", dependencies: ["Translation"]),
+        .testTarget(name: "TranslationTests", dependencies: ["Translation"]),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "ScriptedUpstream"]),
+        .testTarget(
+            name: "ProxyServerTests",
+            dependencies: [
+                "ProxyServer", "ScriptedUpstream",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal", "ScriptedUpstream"]),
+        .testTarget(name: "NebiusChatTests", dependencies: ["NebiusChat"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

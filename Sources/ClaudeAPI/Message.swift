@@ -1,0 +1,44 @@
+/// One entry of `messages`. Content given as a plain string decodes to one text block.
+public struct Message: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Hashable, Codable {
+        case user, assistant
+        /// Current Claude Code sends its environment block as a `role: "system"` message.
+        case system
+    }
+
+    public var role: Role
+    public var content: [ContentBlock]
+
+    public init(role: Role, content: [ContentBlock]) {
+        self.role = role
+        self.content = content
+    }
+
+    public init(role: Role, text: String) {
+        self.init(role: role, content: [.text(TextBlock(text: text))])
+    }
+
+    enum CodingKeys: String, CodingKey { case role, content }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        role = try container.decode(Role.self, forKey: .role)
+        content = try container.decodeBlocksOrString(forKey: .content)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(role, forKey: .role)
+        try container.encode(content, forKey: .content)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Content that may be a plain string (one text block) or a list of blocks.
+    func decodeBlocksOrString(forKey key: Key) throws -> [ContentBlock] {
+        if let text = try? decode(String.self, forKey: key) {
+            return [.text(TextBlock(text: text))]
+        }
+        return try decode([ContentBlock].self, forKey: key)
+    }
+}

@@ -1,0 +1,52 @@
+import ClaudeAPI
+import Translation
+
+/// Runs one Claude-shaped request through the pipeline: route, translate, call the upstream,
+/// translate the stream back. The proxy and the terminal client both talk to this and to
+/// nothing else below them.
+///
+/// `stream` returns only once the upstream has answered with a success status, so an upstream
+/// failure before the first byte is thrown as an ``APIError`` (with ``UpstreamFailure`` details
+/// where known) rather than delivered as an event. After that the sequence yields
+/// `message_start` first and ends with `message_stop`, or with one `.error` event if the
+/// upstream fails mid-stream. Cancelling the consuming task cancels the upstream request.
+public protocol MessagesServing: Sendable {
+    func stream(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream
+}
+
+public typealias MessageEventStream = AsyncStream<StreamEvent>
+
+/// An upstream failure before the first byte, ready to be answered to a client.
+public struct UpstreamFailure: Error, Sendable, Hashable {
+    /// What to tell the client (type, message; the HTTP status follows from the type).
+    public var error: APIError
+    /// Seconds from an upstream `Retry-After`, forwarded on 429.
+    public var retryAfter: Int?
+    /// The upstream HTTP status, when there was one (for logs).
+    public var upstreamStatus: Int?
+
+    public init(_ error: APIError, retryAfter: Int? = nil, upstreamStatus: Int? = nil) {
+        self.error = error
+        self.retryAfter = retryAfter
+        self.upstreamStatus = upstreamStatus
+    }
+}
+
+extension MessagesServing {
+    /// Streams the request and folds the events into one message: the non-streaming answer.
+    /// A mid-stream failure is thrown as an ``UpstreamFailure``.
+    public func complete(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessagesResponse {
+        let events = try await stream(request)
+        var accumulator = MessageAccumulator()
+        for await event in events {
+            accumulator.apply(event)
+        }
+        if let error = accumulator.error {
+            throw UpstreamFailure(error)
+        }
+        guard let message = accumulator.message else {
+            throw UpstreamFailure(APIError(.api, "The upstream stream ended before any message started."))
+        }
+        return message
+    }
+}
