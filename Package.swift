@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "ProxyServer", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A scriptable OpenAI-compatible server that misbehaves on demand (tests, benchmarks).

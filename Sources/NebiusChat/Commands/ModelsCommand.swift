@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "models")
+    func run() async throws {}
+}

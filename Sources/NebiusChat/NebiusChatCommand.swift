@@ -1,0 +1,25 @@
+import ArgumentParser
+
+@main
+struct NebiusChatCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nebius-chat",
+        abstract: "Chat with Nebius Token Factory models from the terminal, or serve them to Claude Code.",
+        discussion: """
+            Without a subcommand, starts the interactive chat.
+
+            Settings come from flags, then the environment, then ./.env, then
+            $XDG_CONFIG_HOME/nebius-chat/config.env (see .env.example for every name).
+            The Nebius key is NEBIUS_API_KEY (or OPENAI_API_KEY).
+
+            Examples:
+              nebius-chat                                   interactive chat
+              git diff | nebius-chat ask "review this"      one-shot, from a pipe
+              nebius-chat serve                             Claude Messages API on :8083
+              ANTHROPIC_BASE_URL=http://localhost:8083 claude
+            """,
+        version: "0.1.0",
+        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ModelsCommand.self],
+        defaultSubcommand: ChatCommand.self
+    )
+}

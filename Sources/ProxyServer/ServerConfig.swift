@@ -1,0 +1,25 @@
+/// How `serve` listens and whom it lets in.
+public struct ServerConfig: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+    /// When set, requests must carry it as `x-api-key` or `Authorization: Bearer`. Never logged.
+    public var clientAPIKey: String?
+    /// Larger bodies are answered with 413 `request_too_large`.
+    public var maxBodyBytes: Int
+    /// Seconds of upstream silence after which a `ping` event is sent to the client.
+    public var pingInterval: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8083, clientAPIKey: String? = nil,
+                maxBodyBytes: Int = 32 * 1024 * 1024, pingInterval: Double = 15) {
+        self.host = host
+        self.port = port
+        self.clientAPIKey = clientAPIKey
+        self.maxBodyBytes = maxBodyBytes
+        self.pingInterval = pingInterval
+    }
+
+    /// Whether the listen address is reachable only from this machine.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
