@@ -29,16 +29,20 @@ public struct ChatChunk: Sendable, Hashable, Codable {
         public var index: Int?
         public var delta: Delta
         public var finishReason: String?
+        /// The stop string that ended the answer, when the server says (vLLM's `stop_reason`).
+        public var matchedStop: String?
 
-        public init(index: Int? = 0, delta: Delta, finishReason: String? = nil) {
+        public init(index: Int? = 0, delta: Delta, finishReason: String? = nil, matchedStop: String? = nil) {
             self.index = index
             self.delta = delta
             self.finishReason = finishReason
+            self.matchedStop = matchedStop
         }
 
         enum CodingKeys: String, CodingKey {
             case index, delta, message
             case finishReason = "finish_reason"
+            case matchedStop = "stop_reason"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -49,6 +53,8 @@ public struct ChatChunk: Sendable, Hashable, Codable {
                 try c.decodeIfPresent(Delta.self, forKey: .delta)
                 ?? c.decodeIfPresent(Delta.self, forKey: .message) ?? Delta()
             finishReason = try c.decodeIfPresent(String.self, forKey: .finishReason)
+            // vLLM puts the matched stop string here, or a token id (a number) we have no use for.
+            matchedStop = try? c.decodeIfPresent(String.self, forKey: .matchedStop)
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -56,6 +62,7 @@ public struct ChatChunk: Sendable, Hashable, Codable {
             try c.encodeIfPresent(index, forKey: .index)
             try c.encode(delta, forKey: .delta)
             try c.encode(finishReason, forKey: .finishReason)
+            try c.encodeIfPresent(matchedStop, forKey: .matchedStop)
         }
     }
 

@@ -1,0 +1,123 @@
+import ClaudeAPI
+import Foundation
+
+/// Maps upstream failures to Claude API errors with messages that say what to do.
+///
+/// Upstream error bodies come in three shapes, all understood:
+/// `{"error":{"message","type","code"}}`, `{"object":"error","message",...}` and `{"detail":...}`.
+public enum ErrorMapping {
+    /// The client-facing error for an upstream HTTP error status.
+    ///
+    /// - Parameters:
+    ///   - model: the upstream model id the request named (it goes into 404 messages).
+    ///   - secrets: strings that must not appear in the message (the keys), replaced if echoed.
+    public static func map(status: Int, body: [UInt8], model: String, secrets: [String] = []) -> APIError {
+        let detail = upstreamMessage(body).map { ": \($0)" } ?? ""
+        let error: APIError
+        switch status {
+        case 400, 422:
+            error = APIError(.invalidRequest, "The upstream rejected the request (HTTP \(status))\(detail)")
+        case 401:
+            error = APIError(.authentication, "The Nebius API key was refused (HTTP 401)\(detail). Check NEBIUS_API_KEY (or OPENAI_API_KEY).")
+        case 402:
+            error = APIError(.billing, "The Nebius account cannot pay for this request (HTTP 402)\(detail)")
+        case 403:
+            error = APIError(.permission, "The Nebius API key may not use model '\(model)' (HTTP 403)\(detail)")
+        case 404:
+            error = APIError(.notFound, "Model '\(model)' was not found upstream (retired or misspelled?)\(detail). List the available ids with `nebius-chat models` or GET /v1/models, and set BIG_MODEL/MIDDLE_MODEL/SMALL_MODEL/VISION_MODEL accordingly.")
+        case 408, 504:
+            error = APIError(.timeout, "The upstream timed out (HTTP \(status))\(detail)")
+        case 413:
+            error = APIError(.requestTooLarge, "The upstream refused the request as too large (HTTP 413)\(detail)")
+        case 429:
+            error = APIError(.rateLimit, "The upstream rate limit was reached (HTTP 429)\(detail)")
+        case 503, 529:
+            error = APIError(.overloaded, "The upstream is overloaded (HTTP \(status))\(detail)")
+        case 400..<500:
+            error = APIError(.invalidRequest, "The upstream rejected the request (HTTP \(status))\(detail)")
+        default:
+            error = APIError(.api, "The upstream failed (HTTP \(status))\(detail)")
+        }
+        return redacting(error, secrets)
+    }
+
+    /// The upstream could not be reached at all.
+    public static func connectFailure(baseURL: String, reason: String) -> APIError {
+        APIError(.api, "Could not reach the upstream at \(baseURL): \(reason). Check OPENAI_BASE_URL and the network.")
+    }
+
+    /// The upstream sent nothing for `seconds`.
+    public static func timeout(seconds: Double, midStream: Bool) -> APIError {
+        let when = midStream ? "stopped sending in the middle of the answer" : "did not answer"
+        return APIError(.timeout, "The upstream \(when) for \(formatSeconds(seconds)) s (REQUEST_TIMEOUT).")
+    }
+
+    /// The connection broke after the answer had started.
+    public static func streamInterrupted(reason: String) -> APIError {
+        APIError(.api, "The upstream connection broke in the middle of the answer: \(reason)")
+    }
+
+    /// An error frame (`data: {"error": {...}}`) inside a stream.
+    public static func streamError(_ error: JSONValue) -> APIError {
+        let message = error["message"]?.stringValue ?? error.stringValue ?? error.compactText
+        let kind = [error["type"]?.stringValue, error["code"]?.stringValue, error["code"]?.intValue.map(String.init)]
+            .compactMap { $0?.lowercased() }.joined(separator: " ")
+        let type: APIErrorType
+        if kind.contains("overload") || kind.contains("503") || kind.contains("unavailable") {
+            type = .overloaded
+        } else if kind.contains("rate") || kind.contains("429") {
+            type = .rateLimit
+        } else if kind.contains("invalid_request") || kind.contains("400") {
+            type = .invalidRequest
+        } else {
+            type = .api
+        }
+        return APIError(type, "The upstream reported an error mid-stream: \(message)")
+    }
+
+    /// The human-readable message of an upstream error body in any of the three shapes,
+    /// or the start of the body when it is not JSON.
+    public static func upstreamMessage(_ body: [UInt8]) -> String? {
+        guard !body.isEmpty else { return nil }
+        let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
+        guard let json = JSONValue(parsing: text) else {
+            let trimmed = text.trimmingWhitespace
+            return trimmed.isEmpty ? nil : truncate(trimmed)
+        }
+        if let inner = json["error"] {
+            if let m = inner["message"]?.stringValue { return truncate(m) }
+            if let m = inner.stringValue { return truncate(m) }
+        }
+        if let m = json["message"]?.stringValue { return truncate(m) }
+        if let detail = json["detail"] {
+            if let s = detail.stringValue { return truncate(s) }
+            if let items = detail.arrayValue {
+                let parts = items.map { item -> String in
+                    let location = item["loc"]?.arrayValue?.map { $0.stringValue ?? $0.intValue.map(String.init) ?? "?" }
+                        .joined(separator: ".")
+                    let msg = item["msg"]?.stringValue ?? item.compactText
+                    return location.map { "\($0): \(msg)" } ?? msg
+                }
+                return truncate(parts.joined(separator: "; "))
+            }
+            return truncate(detail.compactText)
+        }
+        return truncate(json.compactText)
+    }
+
+    static func truncate(_ s: String, to limit: Int = 800) -> String {
+        s.count <= limit ? s : String(s.prefix(limit)) + "..."
+    }
+
+    static func redacting(_ error: APIError, _ secrets: [String]) -> APIError {
+        var message = error.message
+        for secret in secrets where secret.count >= 4 {
+            message = message.replacingOccurrences(of: secret, with: "[redacted]")
+        }
+        return APIError(error.type, message)
+    }
+
+    static func formatSeconds(_ s: Double) -> String {
+        s.rounded() == s ? String(Int(s)) : String(s)
+    }
+}

@@ -1,0 +1,86 @@
+import ClaudeAPI
+
+/// Folds Claude stream events into the complete message: the non-streaming answer, session
+/// history, and `ask --json` all come from here, so they always match what was streamed.
+///
+/// ```swift
+/// var accumulator = MessageAccumulator()
+/// for await event in events { accumulator.apply(event) }
+/// let message = accumulator.message
+/// ```
+public struct MessageAccumulator: Sendable {
+    private var base: MessagesResponse?
+    private var blocks: [ContentBlock] = []
+    private var partialInputs: [Int: String] = [:]
+    /// The error that ended the stream, if one did.
+    public private(set) var error: APIError?
+    /// Whether `message_stop` arrived.
+    public private(set) var isComplete = false
+    /// Tool inputs that were not valid JSON and were replaced by `{}`.
+    public private(set) var warnings: [String] = []
+
+    public init() {}
+
+    public mutating func apply(_ event: StreamEvent) {
+        switch event {
+        case .messageStart(let message):
+            base = message
+            blocks = message.content
+        case .contentBlockStart(let index, let block):
+            guard index == blocks.count else { return }
+            blocks.append(block)
+            if case .toolUse = block { partialInputs[index] = "" }
+        case .contentBlockDelta(let index, let delta):
+            guard blocks.indices.contains(index) else { return }
+            switch (blocks[index], delta) {
+            case (.text(var block), .text(let text)):
+                block.text += text
+                blocks[index] = .text(block)
+            case (.thinking(var block), .thinking(let text)):
+                block.thinking += text
+                blocks[index] = .thinking(block)
+            case (.thinking(var block), .signature(let signature)):
+                block.signature += signature
+                blocks[index] = .thinking(block)
+            case (.toolUse, .inputJSON(let fragment)):
+                partialInputs[index, default: ""] += fragment
+            default:
+                return
+            }
+        case .contentBlockStop(let index):
+            finalizeInput(at: index)
+        case .messageDelta(let stopReason, let stopSequence, let usage):
+            base?.stopReason = stopReason
+            base?.stopSequence = stopSequence
+            base?.usage.outputTokens = usage.outputTokens
+            if usage.inputTokens > 0 { base?.usage.inputTokens = usage.inputTokens }
+            if usage.cacheReadInputTokens > 0 { base?.usage.cacheReadInputTokens = usage.cacheReadInputTokens }
+            if usage.cacheCreationInputTokens > 0 { base?.usage.cacheCreationInputTokens = usage.cacheCreationInputTokens }
+        case .messageStop:
+            isComplete = true
+        case .error(let e):
+            error = e
+        case .ping:
+            break
+        }
+    }
+
+    /// The message so far (complete after `message_stop`); `nil` before `message_start`.
+    public var message: MessagesResponse? {
+        guard var message = base else { return nil }
+        var copy = self
+        for index in partialInputs.keys.sorted() { copy.finalizeInput(at: index) }
+        message.content = copy.blocks
+        return message
+    }
+
+    private mutating func finalizeInput(at index: Int) {
+        guard let text = partialInputs.removeValue(forKey: index), blocks.indices.contains(index),
+              case .toolUse(var use) = blocks[index]
+        else { return }
+        let (input, ok) = ToolInput.parse(text)
+        if !ok { warnings.append("tool \(use.name) (\(use.id)): arguments were not a JSON object, sent as {}: \(ErrorMapping.truncate(text, to: 200))") }
+        use.input = input
+        blocks[index] = .toolUse(use)
+    }
+}

@@ -1,0 +1,31 @@
+/// Tool names longer than upstreams accept (64 characters) are shortened reversibly:
+/// the first 55 characters, `_`, and 8 hex digits of a hash of the whole name.
+public struct ToolNameMap: Sendable, Hashable {
+    public static let maxLength = 64
+    private var clientNamesByUpstreamName: [String: String] = [:]
+
+    public init() {}
+
+    /// Registers `name` and returns the name to send upstream.
+    public mutating func upstreamName(for name: String) -> String {
+        guard name.utf8.count > Self.maxLength else { return name }
+        let short = Self.shorten(name)
+        clientNamesByUpstreamName[short] = name
+        return short
+    }
+
+    /// The name the client knows for an upstream tool name.
+    public func clientName(for upstreamName: String) -> String {
+        clientNamesByUpstreamName[upstreamName] ?? upstreamName
+    }
+
+    static func shorten(_ name: String) -> String {
+        var hash: UInt32 = 2_166_136_261  // FNV-1a
+        for byte in name.utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        let hex = String(hash, radix: 16)
+        let padded = String(repeating: "0", count: 8 - hex.count) + hex
+        return String(name.unicodeScalars.prefix(55).map(Character.init)) + "_" + padded
+    }
+}
