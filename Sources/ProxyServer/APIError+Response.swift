@@ -1,0 +1,26 @@
+import ClaudeAPI
+import Foundation
+import Hummingbird
+
+extension APIError {
+    /// The error as an HTTP response with the Anthropic error body.
+    func response(retryAfter: Int? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        let body = (try? JSONEncoder().encode(ErrorResponse(error: self))) ?? Data(#"{"type":"error","error":{"type":"api_error","message":"error"}}"#.utf8)
+        return Response(
+            status: HTTPResponse.Status(code: type.httpStatus),
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// A JSON response with status 200.
+func jsonResponse(_ value: some Encodable, encoder: JSONEncoder) -> Response {
+    guard let data = try? encoder.encode(value) else {
+        return APIError(.api, "The response could not be encoded.").response()
+    }
+    return Response(
+        status: .ok, headers: [.contentType: "application/json"],
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+}

@@ -1,0 +1,142 @@
+import ClaudeAPI
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Translation
+import Upstream
+
+/// `POST /v1/messages` and `POST /v1/messages/count_tokens`.
+struct MessagesEndpoint: Sendable {
+    let service: any MessagesServing
+    let router: ModelRouter
+    let config: ServerConfig
+    let logger: Logger
+
+    private var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }
+
+    func messages(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        var log = RequestLogLine(method: "POST", path: "/v1/messages")
+        let parsed: MessagesRequest
+        switch await decodeBody(request, context: context, requireMaxTokens: true) {
+        case .success(let body): parsed = body
+        case .failure(let error): return log.finish(logger, error.response(), started: started, error: error)
+        }
+        log.model = "\(parsed.model) -> \(router.route(parsed))"
+        log.stream = parsed.stream == true
+        if let beta = request.headers[betaHeader] { log.beta = beta }
+
+        if parsed.stream == true {
+            let events: MessageEventStream
+            do {
+                events = try await cancelOnDisconnect(context.channel) { [service] in try await service.stream(parsed) }
+            } catch {
+                let failure = Self.failure(error)
+                return log.finish(logger, failure.error.response(retryAfter: failure.retryAfter), started: started, error: failure.error)
+            }
+            let usage = UsageTally()
+            let logLine = log
+            let sse = SSEStream(
+                events: events, pingInterval: .milliseconds(Int64(config.pingInterval * 1000)), encoder: encoder,
+                clientClosed: context.channel.closeFuture
+            ) { usage.observe($0) }
+            let logger = self.logger
+            let body = ResponseBody { writer in
+                do {
+                    try await sse.write(to: &writer)
+                } catch {
+                    usage.clientLeft = true
+                }
+                var line = logLine
+                line.tokens = usage.summary
+                line.finishStream(logger, status: 200, started: started, error: usage.error, clientLeft: usage.clientLeft)
+            }
+            return Response(status: .ok, headers: sseHeaders, body: body)
+        }
+
+        do {
+            let message = try await cancelOnDisconnect(context.channel) { [service] in try await service.complete(parsed) }
+            log.tokens = (message.usage.inputTokens + message.usage.cacheReadInputTokens, message.usage.outputTokens)
+            return log.finish(logger, jsonResponse(message, encoder: encoder), started: started)
+        } catch {
+            let failure = Self.failure(error)
+            return log.finish(logger, failure.error.response(retryAfter: failure.retryAfter), started: started, error: failure.error)
+        }
+    }
+
+    func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        var log = RequestLogLine(method: "POST", path: "/v1/messages/count_tokens")
+        switch await decodeBody(request, context: context, requireMaxTokens: false) {
+        case .success(let body):
+            log.model = body.model
+            let count = TokenCount(inputTokens: TokenEstimator.estimate(body))
+            log.tokens = (count.inputTokens, 0)
+            return log.finish(logger, jsonResponse(count, encoder: encoder), started: started)
+        case .failure(let error):
+            return log.finish(logger, error.response(), started: started, error: error)
+        }
+    }
+
+    /// The body as a Messages request, or the 400/413 to answer.
+    private func decodeBody(_ request: Request, context: ProxyRequestContext, requireMaxTokens: Bool) async -> Result<MessagesRequest, APIError> {
+        let limit = config.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            return .failure(Self.tooLarge(limit))
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            return .failure(Self.tooLarge(limit))
+        } catch {
+            return .failure(APIError(.invalidRequest, "The request body could not be read: \(error)"))
+        }
+        let decoded: MessagesRequest
+        do {
+            decoded = try JSONDecoder().decode(MessagesRequest.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            return .failure(APIError(.invalidRequest, describe(error)))
+        } catch {
+            return .failure(APIError(.invalidRequest, "body: not valid JSON"))
+        }
+        if decoded.messages.isEmpty {
+            return .failure(APIError(.invalidRequest, "messages: at least one message is required"))
+        }
+        if requireMaxTokens {
+            guard let maxTokens = decoded.maxTokens else {
+                return .failure(APIError(.invalidRequest, "max_tokens: field required"))
+            }
+            if maxTokens < 1 {
+                return .failure(APIError(.invalidRequest, "max_tokens: must be at least 1"))
+            }
+        }
+        return .success(decoded)
+    }
+
+    static func tooLarge(_ limit: Int) -> APIError {
+        APIError(.requestTooLarge, "Request body is larger than the \(limit / (1024 * 1024)) MB limit (MAX_BODY_BYTES).")
+    }
+
+    static func failure(_ error: any Error) -> UpstreamFailure {
+        if let failure = error as? UpstreamFailure { return failure }
+        if error is CancellationError {
+            return UpstreamFailure(APIError(.api, "The request was cancelled."))
+        }
+        return UpstreamFailure(APIError(.api, "The request failed: \(error)"))
+    }
+}
+
+private let betaHeader = HTTPField.Name("anthropic-beta")!  // a valid literal header name
+
+private let sseHeaders: HTTPFields = [
+    .contentType: "text/event-stream; charset=utf-8",
+    .cacheControl: "no-cache",
+    .init("x-accel-buffering")!: "no",  // a valid literal header name
+]

@@ -1,0 +1,88 @@
+import ClaudeAPI
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAIAPI
+import ServiceLifecycle
+import Translation
+import Upstream
+
+/// The Claude Messages API in front of the pipeline.
+///
+/// ```swift
+/// let app = ProxyApplication(service: service, models: { try await client.models() },
+///                            translation: settings.translation, server: settings.server, logger: logger)
+/// try await app.run { address in print("listening on \(address)") }
+/// ```
+public struct ProxyApplication: Sendable {
+    public let service: any MessagesServing
+    public let translation: TranslationConfig
+    public let server: ServerConfig
+    public let logger: Logger
+    let catalogue: ModelCatalogue
+
+    public init(
+        service: any MessagesServing,
+        models: @escaping @Sendable () async throws -> [UpstreamModel],
+        translation: TranslationConfig,
+        server: ServerConfig,
+        logger: Logger
+    ) {
+        self.service = service
+        self.translation = translation
+        self.server = server
+        self.logger = logger
+        self.catalogue = ModelCatalogue(fetch: models)
+    }
+
+    /// The routes, for in-process tests and for ``run(onListening:)``.
+    public func router() -> Router<ProxyRequestContext> {
+        let router = Router(context: ProxyRequestContext.self)
+        if let key = server.clientAPIKey, !key.isEmpty {
+            router.add(middleware: ClientAuthenticator(key: key))
+        }
+        let messages = MessagesEndpoint(service: service, router: ModelRouter(config: translation), config: server, logger: logger)
+        let models = ModelsEndpoint(catalogue: catalogue, router: ModelRouter(config: translation), logger: logger)
+        router.post("/v1/messages", use: messages.messages)
+        router.post("/v1/messages/count_tokens", use: messages.countTokens)
+        router.get("/v1/models", use: models.list)
+        router.get("/v1/models/**", use: models.get)
+        router.get("/health") { _, _ in Self.plain(#"{"status":"ok"}"#) }
+        router.get("/") { _, _ in Self.plain(#"{"status":"ok","service":"nebius-chat"}"#) }
+        router.head("/") { _, _ in Response(status: .ok) }
+        return router
+    }
+
+    /// The Hummingbird application, bound to `server.host:server.port`.
+    public func application(onListening: @escaping @Sendable (String) -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
+        Application(
+            router: router(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ClientDisconnectHandler()])),
+            configuration: .init(address: .hostname(server.host, port: server.port), serverName: "nebius-chat"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? server.port
+                onListening("http://\(server.host.contains(":") ? "[\(server.host)]" : server.host):\(port)")
+            },
+            logger: logger
+        )
+    }
+
+    /// Serves until SIGINT or SIGTERM; then stops accepting, lets running streams finish for up
+    /// to `drainSeconds`, and closes.
+    public func run(drainSeconds: Double = 5, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: application(onListening: onListening))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(drainSeconds * 1000))
+        configuration.cancellationSignals = [.sigterm, .sigint]
+        try await ServiceGroup(configuration: configuration).run()
+    }
+
+    static func plain(_ json: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+    }
+}
