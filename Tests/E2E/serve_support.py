@@ -1,0 +1,101 @@
+"""Start the real binaries for end-to-end tests of `nebius-chat serve`.
+
+`running_proxy()` starts the scripted upstream (ScriptedUpstreamServer) and `nebius-chat serve`
+in front of it, each on a free loopback port, and stops both afterwards.
+"""
+import contextlib
+import json
+import os
+import re
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+NEBIUS_KEY = "nb-test-key-0123456789"
+CLIENT_KEY = "sk-client-test-9876543210"
+
+
+def binary(name, env_var):
+    path = os.environ.get(env_var) or os.path.join(ROOT, ".build", "debug", name)
+    if not os.path.exists(path):
+        raise RuntimeError(f"{path} is missing: run `swift build` first (or set {env_var})")
+    return path
+
+
+def _wait_for_line(proc, pattern, timeout=30):
+    """Reads stdout until a line matches `pattern`; returns the match."""
+    deadline = time.time() + timeout
+    seen = []
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            if proc.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        m = re.search(pattern, line)
+        if m:
+            return m
+    raise RuntimeError(f"no line matching {pattern!r}; output so far: {''.join(seen)}")
+
+
+class Upstream:
+    """Admin client of a running scripted upstream."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def _call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            text = r.read().decode()
+            return json.loads(text) if text else None
+
+    def enqueue(self, behaviour):
+        return self._call("POST", "/_scripted/enqueue", behaviour)
+
+    def requests(self):
+        return self._call("GET", "/_scripted/requests")
+
+    def reset(self):
+        return self._call("POST", "/_scripted/reset", {})
+
+
+@contextlib.contextmanager
+def running_proxy(extra_env=None, client_key=CLIENT_KEY):
+    upstream = subprocess.Popen([binary("ScriptedUpstreamServer", "SCRIPTED_UPSTREAM_BIN"), "--port", "0"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proxy = None
+    try:
+        upstream_url = _wait_for_line(upstream, r"listening on (http://\S+)").group(1)
+        home = tempfile.mkdtemp(prefix="nebius-e2e-")
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": home,
+            "XDG_CONFIG_HOME": os.path.join(home, "config"),
+            "OPENAI_BASE_URL": upstream_url + "/v1",
+            "NEBIUS_API_KEY": NEBIUS_KEY,
+            "MAX_RETRIES": "1",
+            "LOG_LEVEL": "debug",
+            "PORT": "0",
+        }
+        if client_key:
+            env["ANTHROPIC_API_KEY"] = client_key
+        env.update(extra_env or {})
+        log = open(os.path.join(home, "serve.log"), "w")
+        proxy = subprocess.Popen([binary("nebius-chat", "NEBIUS_CHAT_BIN"), "serve"], cwd=home,
+                                 stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        proxy_url = _wait_for_line(proxy, r"listening on (http://\S+)").group(1)
+        yield proxy_url, Upstream(upstream_url), os.path.join(home, "serve.log")
+    finally:
+        for p in (proxy, upstream):
+            if p is not None:
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
