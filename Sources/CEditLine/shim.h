@@ -21,3 +21,4 @@ static inline const char *cel_line_buffer(void) { return rl_line_buffer; }
 static inline int cel_point(void) { return rl_point; }
 static inline int cel_end(void) { return rl_end; }
 static inline int cel_history_length(void) { return history_length; }
+static inline int cel_history_base(void) { return history_base; }

@@ -27,9 +27,10 @@ struct Serve {
             return handler
         }
         let logger = Logger(label: "nebius-chat")
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        let upstream = UpstreamClient(config: settings.upstream, httpClient: httpClient, logger: logger)
-        let service = MessagesService(client: upstream, translation: settings.translation, logger: logger)
+        let httpClient = UpstreamClient.makeHTTPClient(config: settings.upstream)
+        let service = MessagesService(
+            upstream: settings.upstream, translation: settings.translation, httpClient: httpClient, logger: logger)
+        let upstream = service.client
         let app = ProxyApplication(
             service: service, models: { try await upstream.models() },
             translation: settings.translation, server: server, logger: logger)

@@ -37,8 +37,7 @@ struct MessagesEndpoint: Sendable {
             do {
                 events = try await cancelOnDisconnect(context.channel) { [service] in try await service.stream(parsed) }
             } catch {
-                let failure = Self.failure(error)
-                return log.finish(logger, failure.error.response(retryAfter: failure.retryAfter), started: started, error: failure.error)
+                return failureResponse(error, log: log, started: started)
             }
             let usage = UsageTally()
             let logLine = log
@@ -65,9 +64,19 @@ struct MessagesEndpoint: Sendable {
             log.tokens = (message.usage.inputTokens + message.usage.cacheReadInputTokens, message.usage.outputTokens)
             return log.finish(logger, jsonResponse(message, encoder: encoder), started: started)
         } catch {
-            let failure = Self.failure(error)
-            return log.finish(logger, failure.error.response(retryAfter: failure.retryAfter), started: started, error: failure.error)
+            return failureResponse(error, log: log, started: started)
         }
+    }
+
+    /// The error response for a failure before the first byte, logged; a client that left is
+    /// logged as such (its response goes nowhere).
+    private func failureResponse(_ error: any Error, log: RequestLogLine, started: ContinuousClock.Instant) -> Response {
+        if error is CancellationError {
+            log.finishStream(logger, status: 499, started: started, error: nil, clientLeft: true)
+            return APIError(.api, "The request was cancelled.").response()
+        }
+        let failure = Self.failure(error)
+        return log.finish(logger, failure.error.response(retryAfter: failure.retryAfter), started: started, error: failure.error)
     }
 
     func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {
@@ -126,9 +135,6 @@ struct MessagesEndpoint: Sendable {
 
     static func failure(_ error: any Error) -> UpstreamFailure {
         if let failure = error as? UpstreamFailure { return failure }
-        if error is CancellationError {
-            return UpstreamFailure(APIError(.api, "The request was cancelled."))
-        }
         return UpstreamFailure(APIError(.api, "The request failed: \(error)"))
     }
 }

@@ -78,7 +78,6 @@ public struct ProxyApplication: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(drainSeconds * 1000))
-        configuration.cancellationSignals = [.sigterm, .sigint]
         try await ServiceGroup(configuration: configuration).run()
     }
 

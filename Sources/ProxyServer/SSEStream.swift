@@ -32,10 +32,8 @@ struct SSEStream: Sendable {
                 for await event in events { continuation.yield(.event(event)) }
                 continuation.yield(.end)
             }
-            group.addTask { [clientClosed] in
-                try? await clientClosed.get()
-                continuation.yield(.clientClosed)
-            }
+            // A callback, not a child task: waiting on the future could not be cancelled.
+            clientClosed.whenComplete { _ in continuation.yield(.clientClosed) }
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: pingInterval / 4)

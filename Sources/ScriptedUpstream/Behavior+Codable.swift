@@ -1,3 +1,5 @@
+import OpenAIAPI
+
 // The JSON of a behaviour is one flat object keyed by `type`, so that the admin endpoint, the
 // Swift API and the `[[script:NAME key=value]]` directive (whose keys become the object's
 // members) all share one decoder:
@@ -18,8 +20,9 @@
 //   "fault":"reset" with sibling "after", "seconds", "message", "error_type", "code";
 //   types "reset", "stall_mid", "malformed", "error_frame" = an echo (or `text`) answer with
 //   that fault; "flaky" = fail_then_succeed; "think" = think_tags; "tool" = tool_calls;
-//   "images" = image_count; "text" answers/echo of a tool call: "name", "arguments", "count"
-//   instead of "calls"; "style": "llamacpp" | "missing_id" | "interleaved" | "standard".
+//   "images" = image_count; for tool_calls, "name", "arguments", "count" instead of "calls"
+//   (an empty name takes the request's tool names in turn) and "style": "llamacpp" |
+//   "missing_id" | "interleaved" | "standard" instead of the three flags.
 
 struct AnyKey: CodingKey, Hashable {
     var stringValue: String
@@ -116,13 +119,13 @@ extension Answer {
                 chunks: try c.opt(Int.self, "chunks"))
         case "tool_calls", "tool":
             var calls = try c.opt([ScriptedToolCall].self, "calls") ?? []
-            if calls.isEmpty, let name = try c.opt(String.self, "name") {
+            if calls.isEmpty {
+                // Shorthand: `name`, `arguments`, `count`; empty names are filled in from the
+                // request's tools when the answer is built.
+                let name = try c.opt(String.self, "name") ?? ""
                 let arguments = try c.decodeArgumentsIfPresent(forKey: AnyKey("arguments")) ?? "{}"
                 let count = max(1, try c.opt(Int.self, "count") ?? 1)
                 calls = (0..<count).map { _ in ScriptedToolCall(name: name, arguments: arguments) }
-            } else if calls.isEmpty, let count = try c.opt(Int.self, "count") {
-                // Names filled in from the request's tools when the answer is built.
-                calls = (0..<max(1, count)).map { _ in ScriptedToolCall(name: "", arguments: "{}") }
             }
             var style = ToolCallStyle()
             switch try c.opt(String.self, "style") {

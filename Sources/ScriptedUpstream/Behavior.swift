@@ -1,3 +1,5 @@
+import OpenAIAPI
+
 /// What the scripted upstream does with one `POST /v1/chat/completions`.
 ///
 /// A behaviour is chosen per request: first from the queue (``ScriptedUpstream/enqueue(_:)`` or
@@ -56,8 +58,8 @@ public enum Answer: Sendable, Hashable {
     case imageCount
     /// A text answer of exactly `bytes` ASCII bytes, in pieces of `chunkSize` bytes.
     case huge(bytes: Int, chunkSize: Int = 4096)
-    /// A text answer quoting the last tool result. Directive-chosen behaviours give this when
-    /// the conversation ends with a tool result, so a `[[script:bash ...]]` tool loop ends.
+    /// "The tool returned: ..." quoting the last tool result. The default (instead of an echo)
+    /// when the current turn carries a tool result, so a `[[script:bash ...]]` tool loop ends.
     case toolResultAck
 
     public var typeName: String {

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import OpenAIAPI
 
 /// A `[[script:NAME key=value ...]]` directive found in a user message.
 ///

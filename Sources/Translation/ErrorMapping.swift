@@ -22,7 +22,7 @@ public enum ErrorMapping {
         case 402:
             error = APIError(.billing, "The Nebius account cannot pay for this request (HTTP 402)\(detail)")
         case 403:
-            error = APIError(.permission, "The Nebius API key may not use model '\(model)' (HTTP 403)\(detail)")
+            error = APIError(.permission, "The Nebius API key was refused for model '\(model)' (HTTP 403)\(detail). Check that the key may use this model.")
         case 404:
             error = APIError(.notFound, "Model '\(model)' was not found upstream (retired or misspelled?)\(detail). List the available ids with `nebius-chat models` or GET /v1/models, and set BIG_MODEL/MIDDLE_MODEL/SMALL_MODEL/VISION_MODEL accordingly.")
         case 408, 504:

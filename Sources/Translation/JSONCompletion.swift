@@ -48,23 +48,56 @@ struct JSONCompletion: Sendable, Hashable {
 
 /// Turns tool-call argument text into the tool's `input` object.
 enum ToolInput {
-    /// The parsed object; truncated JSON is closed first; anything else that is not an object
-    /// gives `{}` and `repaired == false`.
+    /// The parsed object. Repairs what is trivially repairable: arguments cut short (closed with
+    /// ``JSONCompletion/closingSuffix``), a trailing comma (`{"a": 1,` or `{"a": 1,}`), and an
+    /// object sent as a JSON string. Anything else that is not an object gives `{}` and
+    /// `ok == false`.
     static func parse(_ text: String) -> (input: JSONValue, ok: Bool) {
         let trimmed = text.trimmingWhitespace
         if trimmed.isEmpty { return (.object([:]), true) }
-        if let value = JSONValue(parsing: trimmed), case .object = value { return (value, true) }
+        if let value = JSONValue(parsing: trimmed) {
+            if case .object = value { return (value, true) }
+            // Arguments sent as a JSON string holding the object (double-encoded).
+            if case .string(let inner) = value, let object = JSONValue(parsing: inner), case .object = object {
+                return (object, true)
+            }
+            return (.object([:]), false)
+        }
+        var candidate = trimmed
+        while let last = candidate.last, last == "," || last.isWhitespace { candidate.removeLast() }
         var completion = JSONCompletion()
-        completion.feed(trimmed)
-        var candidate = trimmed + completion.closingSuffix
+        completion.feed(candidate)
+        candidate = Self.removingTrailingCommas(candidate + completion.closingSuffix)
         if let value = JSONValue(parsing: candidate), case .object = value { return (value, true) }
-        // A trailing comma before the closers: `{"a": 1,`.
-        candidate = trimmed
-        while let last = candidate.last, last == "," || last == " " || last == "\n" { candidate.removeLast() }
-        var again = JSONCompletion()
-        again.feed(candidate)
-        if let value = JSONValue(parsing: candidate + again.closingSuffix), case .object = value { return (value, true) }
         return (.object([:]), false)
+    }
+
+    /// Drops each `,` that (after whitespace) comes right before `}` or `]`, outside strings.
+    static func removingTrailingCommas(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var inString = false
+        var escaped = false
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: ",") {
+                var j = i + 1
+                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 { j += 1 }
+                if j < bytes.count, bytes[j] == UInt8(ascii: "}") || bytes[j] == UInt8(ascii: "]") {
+                    i += 1
+                    continue
+                }
+            }
+            out.append(byte)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -16,7 +16,10 @@ public struct ModelRouter: Sendable {
     /// The upstream model for `request`: the vision model when an image will be sent,
     /// otherwise the mapping of the requested name.
     public func route(_ request: MessagesRequest) -> String {
-        if ImagePolicy(config: config, messages: request.messages).sendsAnyImage {
+        // Judge the messages the translator sends: `role: system` entries folded away (their
+        // images are not sent) and same-role turns merged, so "the last user message" agrees.
+        let conversation = RequestTranslator.mergedTurns(request.messages.filter { $0.role != .system })
+        if ImagePolicy(config: config, messages: conversation).sendsAnyImage {
             return config.visionModel
         }
         return route(modelName: request.model)
@@ -59,7 +62,10 @@ struct ImagePolicy {
     }
 
     var sendsAnyImage: Bool {
-        messages.indices.contains { keepsImages(ofMessageAt: $0) && messages[$0].content.contains(where: \.holdsImage) }
+        // Only user content carries images upstream (assistant images are dropped).
+        messages.indices.contains {
+            messages[$0].role == .user && keepsImages(ofMessageAt: $0) && messages[$0].content.contains(where: \.holdsImage)
+        }
     }
 }
 

@@ -43,7 +43,7 @@ public struct RequestTranslator: Sendable {
             }
         }
 
-        var chat = ChatRequest(model: upstreamModel, messages: messages)
+        var chat = ChatRequest(model: upstreamModel, messages: Self.mergingAdjacentRoles(messages))
         chat.maxTokens = min(max(request.maxTokens ?? config.maxTokens, config.minTokens), config.maxTokens)
         chat.temperature = request.temperature
         chat.topP = request.topP
@@ -78,6 +78,10 @@ public struct RequestTranslator: Sendable {
     /// Drops Claude Code's `x-anthropic-billing-header:` line: it changes on every request and
     /// would defeat the upstream's prefix cache.
     static func withoutBillingHeader(_ text: String) -> String? {
+        // Fast path (system prompts run to tens of KB): no header line and some non-space text.
+        if !text.utf8.containsBillingHeaderPrefix {
+            return text.utf8.contains(where: { !$0.isASCIIWhitespaceOrNonASCII }) ? text : (text.trimmingWhitespace.isEmpty ? nil : text)
+        }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let kept = lines.filter { !$0.hasPrefix("x-anthropic-billing-header:") }
         let joined = kept.count == lines.count ? text : kept.joined(separator: "\n")
@@ -97,6 +101,47 @@ public struct RequestTranslator: Sendable {
             }
         }
         return merged
+    }
+
+    /// Dropping a message (an assistant turn of unanswered calls, a user turn of unknown blocks)
+    /// can leave two user or two assistant messages in a row: merge them as well.
+    static func mergingAdjacentRoles(_ messages: [ChatMessage]) -> [ChatMessage] {
+        var merged: [ChatMessage] = []
+        merged.reserveCapacity(messages.count)
+        for message in messages {
+            guard let last = merged.last, last.role == message.role, message.role == .user || message.role == .assistant else {
+                merged.append(message)
+                continue
+            }
+            var combined = last
+            combined.content = joined(last.content, message.content)
+            if message.role == .assistant {
+                let calls = (last.toolCalls ?? []) + (message.toolCalls ?? [])
+                combined.toolCalls = calls.isEmpty ? nil : calls
+                let reasoning = [last.reasoningContent, message.reasoningContent].compactMap { $0 }.filter { !$0.isEmpty }
+                combined.reasoningContent = reasoning.isEmpty ? nil : reasoning.joined(separator: "\n")
+            }
+            merged[merged.count - 1] = combined
+        }
+        return merged
+    }
+
+    private static func joined(_ a: ChatContent?, _ b: ChatContent?) -> ChatContent? {
+        switch (a, b) {
+        case (nil, _): return b
+        case (_, nil): return a
+        case (.text(let x)?, .text(let y)?):
+            return .text(x.isEmpty ? y : y.isEmpty ? x : x + "\n" + y)
+        case (let x?, let y?):
+            return .parts(parts(x) + parts(y))
+        }
+    }
+
+    private static func parts(_ content: ChatContent) -> [ContentPart] {
+        switch content {
+        case .text(let t): return t.isEmpty ? [] : [.text(t)]
+        case .parts(let p): return p
+        }
     }
 
     func assistantMessage(_ message: Message, pairing: ToolPairing, state: inout TranslationState) -> ChatMessage? {
@@ -299,5 +344,35 @@ struct ToolPairing {
         }
         answeredCalls = answered
         knownCalls = answered
+    }
+}
+
+private let billingHeaderPrefix = Array("x-anthropic-billing-header:".utf8)
+
+extension String.UTF8View {
+    /// Whether a line starts with `x-anthropic-billing-header:` (a byte scan, no grapheme breaking).
+    var containsBillingHeaderPrefix: Bool {
+        var atLineStart = true
+        var matched = 0
+        for byte in self {
+            if matched > 0 || atLineStart {
+                if byte == billingHeaderPrefix[matched] {
+                    matched += 1
+                    if matched == billingHeaderPrefix.count { return true }
+                    atLineStart = false
+                    continue
+                }
+                matched = 0
+            }
+            atLineStart = byte == UInt8(ascii: "\n")
+        }
+        return false
+    }
+}
+
+extension UInt8 {
+    /// ASCII whitespace, or a byte of a non-ASCII character (which may be Unicode whitespace).
+    fileprivate var isASCIIWhitespaceOrNonASCII: Bool {
+        self == 0x20 || self == 0x0A || self == 0x0D || self == 0x09 || self == 0x0B || self == 0x0C || self >= 0x80
     }
 }

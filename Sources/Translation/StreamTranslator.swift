@@ -31,7 +31,8 @@ public struct StreamTranslator: Sendable {
     private var calls: [ToolCallState] = []
     /// Position in `calls` of the call each upstream tool index currently refers to.
     private var callByUpstreamIndex: [Int: Int] = [:]
-    private var lastCallIndex: Int?
+    /// Position in `calls` of the call the last fragment belonged to.
+    private var lastCall: Int?
     private var sawToolUse = false
     private var finishReason: String?
     private var matchedStop: String?
@@ -63,14 +64,15 @@ public struct StreamTranslator: Sendable {
         self.estimatedInputTokens = estimatedInputTokens
     }
 
-    /// `message_start`. Called implicitly by the first `receive` if not called before.
+    /// `message_start`, then a `ping` (PROTOCOL 4.2). Called implicitly by the first `receive`
+    /// if not called before. Pings during upstream silence are the caller's job (it has the clock).
     public mutating func start() -> [StreamEvent] {
         guard !started else { return [] }
         started = true
         let message = MessagesResponse(
             id: messageID, model: requestedModel, content: [],
             usage: Usage(inputTokens: estimatedInputTokens, outputTokens: 0))
-        return [.messageStart(message)]
+        return [.messageStart(message), .ping]
     }
 
     /// The events for one upstream chunk.
@@ -89,8 +91,13 @@ public struct StreamTranslator: Sendable {
             if let content = delta.content, !content.isEmpty {
                 for piece in thinkTags.feed(content) { append(piece) }
             }
-            for call in delta.toolCalls ?? [] {
-                receiveToolCall(call)
+            if let toolCalls = delta.toolCalls, !toolCalls.isEmpty {
+                // Whitespace held back while content might still open with `<think>` is text that
+                // came before the calls: it goes first, not after them (PROTOCOL 3 block order).
+                for piece in thinkTags.endLeadingWhitespace() { append(piece) }
+                for call in toolCalls {
+                    receiveToolCall(call)
+                }
             }
             if let reason = choice.finishReason { finishReason = reason }
             if let stop = choice.matchedStop { matchedStop = stop }
@@ -238,22 +245,40 @@ public struct StreamTranslator: Sendable {
         }
     }
 
-    /// The call a fragment belongs to: same upstream index (and same id, when one is given), or a new call.
+    /// The call a fragment belongs to: same upstream index (and same id, when one is given);
+    /// without an index, the call with the same id, or else the call of the last fragment;
+    /// otherwise a new call.
     private mutating func callPosition(for delta: ChatChunk.ToolCallDelta) -> Int {
-        let upstreamIndex = delta.index ?? (delta.id == nil ? lastCallIndex : nil) ?? callByUpstreamIndex.count
-        if let position = callByUpstreamIndex[upstreamIndex] {
-            let known = calls[position].upstreamID
-            if let id = delta.id, !id.isEmpty, let known, id != known {
-                // A new id at a reused index is a new call.
-            } else {
-                if known == nil, let id = delta.id, !id.isEmpty { calls[position].upstreamID = id }
-                lastCallIndex = upstreamIndex
+        let id = delta.id.flatMap { $0.isEmpty ? nil : $0 }
+        if let index = delta.index {
+            if let position = callByUpstreamIndex[index] {
+                let known = calls[position].upstreamID
+                if let id, let known, id != known {
+                    // A new id at a reused index is a new call.
+                } else {
+                    if known == nil, let id { calls[position].upstreamID = id }
+                    lastCall = position
+                    return position
+                }
+            }
+            let position = newCall(id: id)
+            callByUpstreamIndex[index] = position
+            return position
+        }
+        if let id {
+            // Servers that repeat the id in every fragment but send no index (same id, same call).
+            if let position = calls.lastIndex(where: { $0.upstreamID == id }) {
+                lastCall = position
                 return position
             }
+            return newCall(id: id)
         }
-        calls.append(ToolCallState(upstreamID: delta.id.flatMap { $0.isEmpty ? nil : $0 }))
-        callByUpstreamIndex[upstreamIndex] = calls.count - 1
-        lastCallIndex = upstreamIndex
+        return lastCall ?? newCall(id: nil)
+    }
+
+    private mutating func newCall(id: String?) -> Int {
+        calls.append(ToolCallState(upstreamID: id))
+        lastCall = calls.count - 1
         return calls.count - 1
     }
 

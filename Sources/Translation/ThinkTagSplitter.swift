@@ -60,6 +60,15 @@ struct ThinkTagSplitter: Sendable, Hashable {
         }
     }
 
+    /// Something other than content (a tool call) arrived while the content was only whitespace:
+    /// the content no longer opens with `<think>`, and the held whitespace is text.
+    mutating func endLeadingWhitespace() -> [Piece] {
+        guard phase == .undecided, !pending.isEmpty else { return [] }
+        phase = .text
+        defer { pending = "" }
+        return [.text(pending)]
+    }
+
     /// Whatever is held back, at the end of the stream.
     mutating func flush() -> [Piece] {
         defer { pending = "" }

@@ -26,6 +26,14 @@ public struct ToolNameMap: Sendable, Hashable {
         }
         let hex = String(hash, radix: 16)
         let padded = String(repeating: "0", count: 8 - hex.count) + hex
-        return String(name.unicodeScalars.prefix(55).map(Character.init)) + "_" + padded
+        // At most 55 bytes of the name (whole scalars), so the result is at most 64 bytes.
+        var prefix = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in name.unicodeScalars {
+            bytes += scalar.utf8.count
+            if bytes > 55 { break }
+            prefix.append(scalar)
+        }
+        return String(prefix) + "_" + padded
     }
 }

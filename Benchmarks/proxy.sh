@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Load figures for `nebius-chat serve` on loopback, against the scripted upstream:
+#   1. added latency at c=1 (p50/p99): upstream directly vs through serve, small request;
+#   2. requests/s at c=32 for a small request and for the largest Claude Code fixture;
+#   3. 1,000 concurrent streams of ~200 chunks over ~2 s: completed, errors, peak RSS of serve.
+# Needs wrk (apt-get install wrk). Usage: Benchmarks/proxy.sh [seconds-per-run]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+fixtures=${FIXTURES_DIR:-../shared/fixtures}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+
+swift build -c release --product nebius-chat >&2
+swift build -c release --product ScriptedUpstreamServer >&2
+
+.build/release/ScriptedUpstreamServer --port 0 >"$work/up.out" 2>/dev/null &
+until grep -q 'listening on' "$work/up.out" 2>/dev/null; do sleep 0.1; done
+up=$(grep -o 'http://[0-9.:]*' "$work/up.out" | head -1)
+NEBIUS_API_KEY=bench OPENAI_BASE_URL="$up/v1" PORT=0 LOG_LEVEL=error \
+  .build/release/nebius-chat serve >"$work/serve.out" 2>"$work/serve.err" &
+serve_pid=$!
+until grep -q 'listening on' "$work/serve.out" 2>/dev/null; do sleep 0.1; done
+proxy=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)
+
+small_claude='{"model":"claude-haiku-4-5","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"[[script:text text=\"ok\" chunks=1]] hi"}]}'
+small_openai='{"model":"m","max_tokens":64,"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"[[script:text text=\"ok\" chunks=1]] hi"}]}'
+stream_claude='{"model":"claude-haiku-4-5","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"[[script:huge bytes=2000 chunk_size=10 delay=0.01]]"}]}'
+python3 - "$fixtures/claude-code/cc_p_after_400_fallback_all_tools_inline.json" "$work/large.json" <<'PY'
+import json, sys
+body = json.load(open(sys.argv[1]))["body"]
+body["messages"][-1]["content"] = [{"type": "text", "text": "[[script:text text=\"ok\" chunks=1]] go"}]
+json.dump(body, open(sys.argv[2], "w"))
+PY
+
+lua() {  # a wrk script that POSTs the body in file $1
+  cat >"$work/$2.lua" <<LUA
+local f = io.open("$1", "rb"); local body = f:read("*a"); f:close()
+wrk.method = "POST"; wrk.body = body
+wrk.headers["content-type"] = "application/json"; wrk.headers["x-api-key"] = "bench"
+LUA
+  echo "$work/$2.lua"
+}
+printf '%s' "$small_claude" >"$work/small_claude.json"
+printf '%s' "$small_openai" >"$work/small_openai.json"
+printf '%s' "$stream_claude" >"$work/stream.json"
+
+run() {  # label, url, lua, connections, seconds
+  local out; out=$(wrk -t2 -c"$4" -d"$5"s --latency -s "$3" "$2")
+  local rps p50 p99 errs
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+  printf '%-44s c=%-5s %10s req/s  p50 %8s  p99 %8s  %s\n' "$1" "$4" "$rps" "$p50" "$p99" "${errs:-no errors}"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024/1024)" GiB"}' /proc/meminfo), $(uname -sr)"
+run "upstream direct, small stream" "$up/v1/chat/completions" "$(lua "$work/small_openai.json" so)" 1 "$secs"
+run "through serve, small stream" "$proxy/v1/messages" "$(lua "$work/small_claude.json" sc)" 1 "$secs"
+run "upstream direct, small stream" "$up/v1/chat/completions" "$(lua "$work/small_openai.json" so)" 32 "$secs"
+run "through serve, small stream" "$proxy/v1/messages" "$(lua "$work/small_claude.json" sc)" 32 "$secs"
+run "through serve, largest Claude Code request" "$proxy/v1/messages" "$(lua "$work/large.json" lg)" 32 "$secs"
+run "through serve, 1000 streams of 200 chunks" "$proxy/v1/messages" "$(lua "$work/stream.json" st)" 1000 "$secs"
+echo "serve peak RSS: $(awk '/VmHWM/ {print int($2/1024)" MB"}' /proc/$serve_pid/status), now $(awk '/VmRSS/ {print int($2/1024)" MB"}' /proc/$serve_pid/status)"

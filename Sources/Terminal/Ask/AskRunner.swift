@@ -1,0 +1,102 @@
+import ClaudeAPI
+import Foundation
+import Translation
+import Upstream
+
+/// `nebius-chat ask`: one request, the answer on stdout, everything else on stderr.
+///
+/// ```swift
+/// let code = await AskRunner(options: options, service: service, catalogue: catalogue).run()
+/// ```
+public struct AskRunner: Sendable {
+    public var options: AskOptions
+    public var service: any MessagesServing
+    public var catalogue: CatalogueCache?
+    public var out: TextOutput
+    public var err: TextOutput
+
+    public init(options: AskOptions, service: any MessagesServing, catalogue: CatalogueCache?,
+                out: TextOutput = .standardOutput, err: TextOutput = .standardError) {
+        self.options = options
+        self.service = service
+        self.catalogue = catalogue
+        self.out = out
+        self.err = err
+    }
+
+    /// The request `ask` sends (images first, then the prompt), or the reason it cannot.
+    public func request() throws(ImageAttachmentError) -> MessagesRequest {
+        var content: [ContentBlock] = []
+        for path in options.imagePaths {
+            let image = try ImageAttachment.load(path: path, maxBytes: options.maxImageBytes, homeDirectory: options.homeDirectory)
+            content.append(image.contentBlock)
+        }
+        content.append(.text(TextBlock(text: options.prompt)))
+        return MessagesRequest(
+            model: options.model,
+            messages: [Message(role: .user, content: content)],
+            system: options.system.map { .text($0) },
+            maxTokens: options.maxTokens,
+            stream: true)
+    }
+
+    public func run(interrupts: InterruptMonitor? = nil) async -> AskExitCode {
+        let errStyle = TerminalStyle.detect(output: err, noColor: options.noColor)
+        let request: MessagesRequest
+        do {
+            request = try self.request()
+        } catch {
+            err.line(errStyle.red("error: ") + error.description)
+            return .usageError
+        }
+        let upstreamModel = ModelRouter(config: options.translation).route(request)
+
+        // Streaming prints as it arrives; otherwise collect and print at the end.
+        let live = options.stream && !options.json
+        let sink = live ? out : TextOutput.capturing()
+        let renderer = StreamRenderer(
+            answer: sink, reasoning: options.showReasoning ? err : nil, notes: err, style: errStyle)
+        let runner = TurnRunner(service: service)
+        let task = Task { await runner.run(request, renderer: renderer) }
+        let outcome: TurnOutcome
+        if let interrupts {
+            outcome = await interrupts.whileArmed(onInterrupt: { task.cancel() }) { await task.value }
+        } else {
+            outcome = await task.value
+        }
+        for warning in outcome.warnings { err.line(errStyle.dim("warning: " + warning)) }
+
+        if options.json, let message = outcome.message {
+            out.write(Self.json(message))
+        } else if !live {
+            out.write(sink.text)
+        }
+
+        switch outcome.ending {
+        case .completed:
+            if let usage = outcome.message?.usage {
+                let price = await catalogue?.modelsIfFetched.flatMap { $0.first { $0.id == upstreamModel } }.flatMap(ModelPrice.init)
+                let input = usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens
+                err.line(errStyle.dim(UsageLine.format(
+                    model: upstreamModel, usage: usage, seconds: outcome.seconds,
+                    cost: price?.cost(input: input, output: usage.outputTokens))))
+            }
+            return .success
+        case .interrupted:
+            return .interrupted
+        case .failed(let failure):
+            let needsVision = !options.imagePaths.isEmpty
+            let message = await FailureReport.message(for: failure, model: upstreamModel, needsVision: needsVision, catalogue: catalogue)
+            err.line(errStyle.red("error: ") + message)
+            return .upstreamError
+        }
+    }
+
+    /// The message as pretty JSON with sorted keys, one trailing newline.
+    static func json(_ message: MessagesResponse) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(message) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,173 @@
+import ClaudeAPI
+import Foundation
+import Translation
+import Upstream
+
+/// The interactive chat: reads prompts and slash commands, streams answers, saves the
+/// conversation after every finished turn.
+///
+/// ```swift
+/// let repl = ChatREPL(options: options, service: service, catalogue: catalogue)
+/// await repl.run()
+/// ```
+public final class ChatREPL {
+    let options: ChatOptions
+    let runner: TurnRunner
+    let catalogue: CatalogueCache?
+    let router: ModelRouter
+    let store: SessionStore
+    let out = TextOutput.standardOutput
+    let err = TextOutput.standardError
+    let style: TerminalStyle
+    let errStyle: TerminalStyle
+    let interrupts = InterruptMonitor()
+    var editor: LineEditor!
+    var conversation: Conversation
+    var showReasoning: Bool
+    /// Whether the current conversation is on disk (a new one is written after its first turn).
+    var isSaved = false
+
+    public init(options: ChatOptions, service: any MessagesServing, catalogue: CatalogueCache?) {
+        self.options = options
+        self.runner = TurnRunner(service: service)
+        self.catalogue = catalogue
+        self.router = ModelRouter(config: options.translation)
+        self.store = SessionStore(directory: options.sessionsDirectory)
+        self.style = .detect(output: .standardOutput, noColor: options.noColor)
+        self.errStyle = .detect(output: .standardError, noColor: options.noColor)
+        self.showReasoning = options.showReasoning
+        let model = options.model ?? options.translation.bigModel
+        self.conversation = Conversation(
+            session: Session(id: "", model: model, system: options.system), maxTokens: options.maxTokens)
+    }
+
+    /// Runs until `/exit`, Ctrl-D, or the end of piped input.
+    public func run() async {
+        let isTerminal = isatty(0) == 1
+        editor = LineEditor(
+            historyPath: prepareHistoryFile(),
+            isTerminal: isTerminal,
+            completer: LineCompleter(sessionIDs: store.list().map(\.id)))
+        startCatalogueFetch()
+        openSession()
+        printBanner()
+
+        var pending = ContinuedLine()
+        while true {
+            let prompt = pending.isEmpty ? mainPrompt() : style.promptSafe(style.dim("... "))
+            switch await editor.readLine(prompt: prompt) {
+            case .endOfInput:
+                editor.flush()
+                return
+            case .interrupted:
+                pending = ContinuedLine()
+                continue
+            case .line(let line):
+                if !pending.add(line) { continue }
+                let text = pending.text
+                pending = ContinuedLine()
+                editor.addHistory(text)
+                if await handle(text) == .exit {
+                    editor.flush()
+                    return
+                }
+            }
+        }
+    }
+
+    enum Next { case goOn, exit }
+
+    /// One complete input: a slash command or a prompt.
+    func handle(_ text: String) async -> Next {
+        if text.trimmingWhitespace().isEmpty { return .goOn }
+        if let command = SlashCommand.parse(text) {
+            return await perform(command)
+        }
+        var prompt = text
+        if prompt.drop(while: { $0 == " " }).hasPrefix("//") {
+            // `//x` sends `/x`.
+            prompt = String(prompt.drop(while: { $0 == " " }).dropFirst())
+        }
+        let user = conversation.takeUserMessage(text: prompt)
+        await send(user)
+        return .goOn
+    }
+
+    /// Streams the answer to `user`, then records the turn and saves the session.
+    func send(_ user: Message) async {
+        let request = conversation.request(for: user)
+        let upstreamModel = router.route(request)
+        let renderer = StreamRenderer(answer: out, reasoning: showReasoning ? out : nil, style: style)
+        let runner = self.runner
+        let task = Task { await runner.run(request, renderer: renderer) }
+        let outcome = await interrupts.whileArmed(onInterrupt: { task.cancel() }) { await task.value }
+
+        for warning in outcome.warnings { note(warning) }
+        switch outcome.ending {
+        case .completed, .interrupted:
+            let interrupted: Bool
+            if case .interrupted = outcome.ending { interrupted = true } else { interrupted = false }
+            conversation.commit(user: user, answer: outcome.message, interrupted: interrupted)
+            if let usage = outcome.message?.usage {
+                conversation.session.usage.record(model: upstreamModel, usage: usage)
+                let price = await catalogue?.prices()[upstreamModel]
+                let cost = price?.cost(input: usage.inputTokens + usage.cacheReadInputTokens, output: usage.outputTokens)
+                out.line(style.dim(UsageLine.format(model: upstreamModel, usage: usage, seconds: outcome.seconds, cost: cost)))
+            }
+            saveSession()
+        case .failed(let failure):
+            conversation.failedPrompt = user
+            let needsVision = upstreamModel == options.translation.visionModel
+            let message = await FailureReport.message(for: failure, model: upstreamModel, needsVision: needsVision, catalogue: catalogue)
+            if let partial = outcome.message, partial.content.contains(where: { if case .text(let b) = $0 { return !b.text.isEmpty } else { return false } }) {
+                out.line(style.yellow("[the answer broke off]"))
+            }
+            err.line(errStyle.red("error: ") + message)
+            err.line(errStyle.dim("(/retry sends the prompt again)"))
+        }
+    }
+
+    func mainPrompt() -> String {
+        let images = conversation.pendingImages.count
+        let tag = images == 0 ? "" : style.cyan("[\(images) image\(images == 1 ? "" : "s")] ")
+        return style.promptSafe(tag + style.bold(">") + " ")
+    }
+
+    func printBanner() {
+        let model = conversation.session.model
+        let routed = router.route(modelName: model)
+        let name = routed == model ? model : "\(model) -> \(routed)"
+        out.line(style.dim("nebius-chat · \(name) · /help for commands · Ctrl-D to leave"))
+    }
+
+    /// A quiet remark on stdout.
+    func note(_ text: String) {
+        out.line(style.dim(text))
+    }
+
+    /// A problem, on stderr.
+    func warn(_ text: String) {
+        err.line(errStyle.yellow(text))
+    }
+
+    func startCatalogueFetch() {
+        guard let catalogue, let editor else { return }
+        Task {
+            if let models = await catalogue.models() {
+                let ids = models.map(\.id).sorted()
+                editor.updateCompleter { $0.modelIDs = ids }
+            }
+        }
+    }
+
+    func prepareHistoryFile() -> String? {
+        guard let path = options.historyPath else { return nil }
+        do {
+            try AtomicFile.makeDirectory((path as NSString).deletingLastPathComponent)
+            return path
+        } catch {
+            warn("history will not be kept: \(error)")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import CEditLine
+import Foundation
+import Synchronization
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one read at the prompt gave.
+public enum LineInput: Sendable, Hashable {
+    case line(String)
+    /// Ctrl-C at the prompt: the line is dropped.
+    case interrupted
+    /// Ctrl-D on an empty line, or the end of piped input.
+    case endOfInput
+}
+
+/// The prompt, on libedit: history (kept in a file), Ctrl-R search, Tab completion, bracketed
+/// paste, Ctrl-C that clears the line instead of killing the program.
+///
+/// libedit is not thread-safe and `readline()` blocks, so every libedit call runs on one serial
+/// queue of its own; ``readLine(prompt:)`` suspends the caller without holding a thread of the
+/// cooperative pool.
+///
+/// ```swift
+/// let editor = LineEditor(historyPath: stateHome + "/nebius-chat/history", isTerminal: true)
+/// while case .line(let text) = await editor.readLine(prompt: "> ") { ... }
+/// ```
+public final class LineEditor: Sendable {
+    private let queue = DispatchQueue(label: "nebius-chat.line-editor")
+    private let historyPath: String?
+    private let isTerminal: Bool
+
+    /// At most this many entries are kept in the history file.
+    public static let historyLimit: Int32 = 2000
+
+    public init(historyPath: String?, isTerminal: Bool, completer: LineCompleter = LineCompleter()) {
+        self.historyPath = historyPath
+        self.isTerminal = isTerminal
+        editorState.withLock {
+            $0.completer = completer
+            $0.isTerminal = isTerminal
+        }
+        queue.sync { Self.setUp(historyPath: historyPath, isTerminal: isTerminal) }
+    }
+
+    /// Replaces what Tab completes (model ids arrive after start-up).
+    public func updateCompleter(_ change: @Sendable (inout LineCompleter) -> Void) {
+        editorState.withLock { change(&$0.completer) }
+    }
+
+    /// Reads one line (which may hold newlines from a bracketed paste).
+    public func readLine(prompt: String) async -> LineInput {
+        await withCheckedContinuation { continuation in
+            queue.async { [isTerminal] in
+                editorState.withLock { $0.interrupted = false }
+                if isTerminal { Self.writeRaw("\u{1B}[?2004h") }
+                let raw = readline(prompt)
+                if isTerminal { Self.writeRaw("\u{1B}[?2004l") }
+                let interrupted = editorState.withLock { $0.interrupted }
+                defer { free(raw) }
+                if interrupted {
+                    // libedit leaves the cursor on the dropped line; show the key and move on.
+                    if isTerminal { Self.writeRaw("^C\n") }
+                    continuation.resume(returning: .interrupted)
+                } else if let raw {
+                    continuation.resume(returning: .line(String(cString: raw)))
+                } else {
+                    if isTerminal { Self.writeRaw("\n") }
+                    continuation.resume(returning: .endOfInput)
+                }
+            }
+        }
+    }
+
+    /// Adds an entry to the history and writes the history file at once, so that a crash
+    /// loses nothing typed before it.
+    public func addHistory(_ entry: String) {
+        queue.async { [historyPath] in
+            guard !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+            // Skip an immediate repeat, as shells do.
+            let length = cel_history_length()
+            if length > 0, let last = history_get(cel_history_base() + length - 1), let line = last.pointee.line,
+               String(cString: line) == entry {
+                return
+            }
+            add_history(entry)
+            if let historyPath {
+                write_history(historyPath)
+            }
+        }
+    }
+
+    /// Waits until queued history writes are done.
+    public func flush() {
+        queue.sync {}
+    }
+
+    private static func setUp(historyPath: String?, isTerminal: Bool) {
+        cel_set_readline_name("nebius-chat")
+        // We own SIGINT: libedit's handler re-raises it to the whole process group.
+        cel_set_catch_signals(0)
+        cel_set_instream_stdin()
+        cel_set_outstream_stdout()
+        rl_initialize()
+        using_history()
+        stifle_history(historyLimit)
+        if let historyPath {
+            read_history(historyPath)
+        }
+        cel_set_attempted_completion_function(attemptCompletion)
+        guard isTerminal else { return }
+        cel_set_pre_input_hook(preInput)
+        // Ctrl-C arrives as a key at the prompt (see preInput) and drops the line.
+        rl_add_defun("nebius-interrupt", interruptKey, 3)
+        // Bracketed paste: the terminal wraps a paste in ESC[200~ ... ESC[201~. rl_add_defun
+        // binds a single key; bind the function to the whole start sequence instead and give
+        // `~` back its normal meaning.
+        rl_add_defun("nebius-bracketed-paste", pasteKey, Int32(UInt8(ascii: "~")))
+        rl_parse_and_bind("bind ~ ed-insert")
+        rl_parse_and_bind("bind ^[[200~ nebius-bracketed-paste")
+        // Ctrl-R searches the history backwards (libedit binds it already; make it explicit).
+        rl_parse_and_bind("bind ^R em-inc-search-prev")
+    }
+
+    static func writeRaw(_ text: String) {
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress, $0.count) }
+        bytes.removeAll()
+    }
+}
+
+// MARK: - libedit callbacks
+//
+// C callbacks capture nothing, so what they need lives in this global, behind a lock.
+
+struct EditorState: Sendable {
+    var completer = LineCompleter()
+    var isTerminal = false
+    var interrupted = false
+    var candidates: [String] = []
+    var nextCandidate = 0
+}
+
+let editorState = Mutex(EditorState())
+
+/// Runs before each line is read: libedit sets the terminal up anew for every `readline()`,
+/// so turn off signal keys each time, making Ctrl-C a key we bind.
+private let preInput: @convention(c) () -> Int32 = {
+    rl_parse_and_bind("setty -d -isig")
+    return 0
+}
+
+/// Ctrl-C at the prompt: end the read and mark the line as dropped.
+private let interruptKey: @convention(c) (Int32, Int32) -> Int32 = { _, _ in
+    editorState.withLock { $0.interrupted = true }
+    cel_set_done(1)
+    return 0
+}
+
+/// Reads the pasted bytes up to ESC[201~ straight from the terminal (libedit reads one byte at
+/// a time, so the rest of the paste is still there) and inserts them as text: pasted newlines
+/// become part of the line instead of submitting it.
+private let pasteKey: @convention(c) (Int32, Int32) -> Int32 = { _, _ in
+    let end: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]  // ESC [ 2 0 1 ~
+    var bytes: [UInt8] = []
+    var byte: UInt8 = 0
+    while true {
+        let n = read(0, &byte, 1)
+        if n < 0, errno == EINTR { continue }
+        if n <= 0 { break }
+        bytes.append(byte)
+        if bytes.count >= end.count, Array(bytes.suffix(end.count)) == end {
+            bytes.removeLast(end.count)
+            break
+        }
+        if bytes.count > 16 * 1024 * 1024 { break }
+    }
+    var text = String(decoding: bytes, as: UTF8.self)
+    text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    rl_insert_text(text)
+    return 0
+}
+
+/// Tab: ask the ``LineCompleter``; `nil` with `rl_attempted_completion_over = 0` lets libedit
+/// complete file names.
+private let attemptCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, end in
+    let word = text.map { String(cString: $0) } ?? ""
+    let buffer = cel_line_buffer().map { String(cString: $0) } ?? ""
+    let line = String(decoding: Array(buffer.utf8).prefix(Int(max(0, end))), as: UTF8.self)
+    let completion = editorState.withLock { $0.completer.complete(line: line, word: word) }
+    switch completion {
+    case .filenames:
+        cel_set_attempted_completion_over(0)
+        return nil
+    case .nothing:
+        cel_set_attempted_completion_over(1)
+        return nil
+    case .candidates(let candidates):
+        cel_set_attempted_completion_over(1)
+        guard !candidates.isEmpty else { return nil }
+        editorState.withLock {
+            $0.candidates = candidates
+            $0.nextCandidate = 0
+        }
+        return rl_completion_matches(text, generateCandidate)
+    }
+}
+
+/// libedit calls this with state 0, 1, 2, ... and frees what it returns; `nil` ends the list.
+private let generateCandidate: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
+    editorState.withLock { s in
+        if state == 0 { s.nextCandidate = 0 }
+        guard s.nextCandidate < s.candidates.count else { return nil }
+        defer { s.nextCandidate += 1 }
+        return strdup(s.candidates[s.nextCandidate])
+    }
+}

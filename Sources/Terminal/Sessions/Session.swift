@@ -1,0 +1,49 @@
+import ClaudeAPI
+import Foundation
+
+/// One saved conversation: Claude-format messages plus what is needed to continue it.
+///
+/// On disk it is `$XDG_DATA_HOME/nebius-chat/sessions/<id>.json`:
+/// ```json
+/// {"version": 1, "id": "20250101-120000-3f2a", "model": "zai-org/GLM-4.7-FP8",
+///  "system": null, "created": "2025-01-01T12:00:00Z", "updated": "...",
+///  "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}, ...],
+///  "usage": {"byModel": {...}}}
+/// ```
+public struct Session: Sendable, Hashable, Codable {
+    public var version: Int = 1
+    public var id: String
+    /// The model the conversation asks for (what `/model` shows).
+    public var model: String
+    public var system: String?
+    public var created: Date
+    public var updated: Date
+    public var messages: [Message]
+    public var usage: UsageLedger
+
+    public init(id: String, model: String, system: String? = nil, created: Date = Date(), messages: [Message] = [], usage: UsageLedger = UsageLedger()) {
+        self.id = id
+        self.model = model
+        self.system = system
+        self.created = created
+        self.updated = created
+        self.messages = messages
+        self.usage = usage
+    }
+
+    /// The first line of the first prompt, shortened: how `/sessions` names a conversation.
+    public var title: String {
+        for message in messages where message.role == .user {
+            for case .text(let block) in message.content {
+                let firstLine = block.text.split(separator: "\n").first.map(String.init) ?? ""
+                let trimmed = firstLine.trimmingWhitespace()
+                if trimmed.isEmpty { continue }
+                return trimmed.count > 60 ? String(trimmed.prefix(59)) + "…" : trimmed
+            }
+        }
+        return "(empty)"
+    }
+
+    /// Completed exchanges (user prompts answered).
+    public var turns: Int { messages.filter { $0.role == .assistant }.count }
+}

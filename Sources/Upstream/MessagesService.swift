@@ -1,0 +1,135 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AsyncHTTPClient
+import ClaudeAPI
+import Logging
+import OpenAIAPI
+import Translation
+
+/// The pipeline the proxy and the terminal both use: route, translate, call the upstream,
+/// translate the chunks back into Claude stream events.
+///
+/// ```swift
+/// let http = UpstreamClient.makeHTTPClient(config: upstreamConfig)
+/// defer { try? await http.shutdown() }
+/// let service = MessagesService(upstream: upstreamConfig, translation: translationConfig,
+///                               httpClient: http, logger: logger)
+/// for await event in try await service.stream(request) { render(event) }
+/// ```
+///
+/// A frame whose JSON does not parse is skipped (with a warning log line) rather than ending
+/// the answer: a stray line is more likely than a broken answer, and the rest still makes
+/// sense. An error frame (`data: {"error":...}`), a reset connection and an idle timeout end
+/// the stream with one `error` event.
+public struct MessagesService: MessagesServing {
+    public let client: UpstreamClient
+    public let translation: TranslationConfig
+    let logger: Logger
+
+    public init(upstream: UpstreamConfig, translation: TranslationConfig, httpClient: HTTPClient, logger: Logger) {
+        self.client = UpstreamClient(config: upstream, httpClient: httpClient, logger: logger)
+        self.translation = translation
+        self.logger = logger
+    }
+
+    public func stream(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream {
+        let upstreamModel = ModelRouter(config: translation).route(request)
+        let translated: TranslatedRequest
+        do {
+            translated = try RequestTranslator(config: translation).translate(request, upstreamModel: upstreamModel)
+        } catch {
+            throw UpstreamFailure(error)
+        }
+        var chat = translated.chat
+        chat.stream = true
+        if chat.streamOptions == nil { chat.streamOptions = StreamOptions(includeUsage: true) }
+        if logger.logLevel <= .debug {
+            logger.debug(
+                "upstream request",
+                metadata: [
+                    "model": "\(upstreamModel)", "body": "\(redactedBody(chat))",
+                    "notes": "\(translated.notes.joined(separator: "; "))",
+                ])
+        }
+
+        let chunks = try await client.streamChat(chat)
+
+        let translator = StreamTranslator(
+            requestedModel: request.model, messageID: Self.newMessageID(), toolNames: translated.toolNames,
+            estimatedInputTokens: TokenEstimator.estimate(request))
+        let (events, plain) = MessageEventStream.makeStream()
+        // Error events may quote an upstream message, which may quote the key.
+        let continuation = RedactingContinuation(base: plain, client: client)
+        let logger = self.logger
+        let task = Task {
+            var translator = translator
+            for event in translator.start() { continuation.yield(event) }
+            do {
+                for try await chunk in chunks {
+                    for event in translator.receive(chunk) { continuation.yield(event) }
+                    if translator.isFinished { break }
+                }
+                if !Task.isCancelled {
+                    for event in translator.finish() { continuation.yield(event) }
+                }
+            } catch let failure as UpstreamStreamError {
+                logger.debug("upstream stream failed", metadata: ["error": "\(failure.error.message)"])
+                for event in translator.fail(failure.error) { continuation.yield(event) }
+            } catch {
+                for event in translator.fail(ErrorMapping.streamInterrupted(reason: "\(error)")) { continuation.yield(event) }
+            }
+            continuation.finish()
+        }
+        plain.onTermination = { termination in
+            if case .cancelled = termination { task.cancel() }
+        }
+        return events
+    }
+
+    /// `msg_` and 24 random hex digits.
+    static func newMessageID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef")
+        var id = "msg_"
+        for _ in 0..<24 { id.append(digits[Int.random(in: 0..<16, using: &generator)]) }
+        return id
+    }
+
+    /// The request body for a debug line: long strings (images) shortened, keys removed.
+    func redactedBody(_ chat: ChatRequest) -> String {
+        guard let data = try? JSONEncoder().encode(chat) else { return "?" }
+        var text = String(decoding: data, as: UTF8.self)
+        if text.utf8.count > 16_384 { text = String(text.prefix(16_384)) + "...(truncated)" }
+        return client.redact(text)
+    }
+}
+
+/// Yields events, removing the key from error messages.
+struct RedactingContinuation: Sendable {
+    let base: MessageEventStream.Continuation
+    let client: UpstreamClient
+
+    func yield(_ event: StreamEvent) {
+        if case .error(let error) = event {
+            base.yield(.error(APIError(error.type, client.redact(error.message))))
+        } else {
+            base.yield(event)
+        }
+    }
+
+    func finish() { base.finish() }
+}
+
+extension UpstreamClient {
+    /// `text` with the API key replaced by `[redacted]`.
+    public func redact(_ text: String) -> String {
+        var text = text
+        for secret in secrets where secret.count >= 4 {
+            text = text.replacing(secret, with: "[redacted]")
+        }
+        return text
+    }
+}

@@ -1,0 +1,353 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import AsyncHTTPClient
+import ClaudeAPI
+import Logging
+import NIOCore
+import NIOHTTP1
+import OpenAIAPI
+import Synchronization
+import Translation
+
+/// The chunks of one upstream answer. It ends normally at `[DONE]` or at the end of the body
+/// (some servers omit `[DONE]`), or throws an ``UpstreamStreamError`` when the upstream fails
+/// after the status line (connection reset, idle timeout). Cancelling the consuming task, or
+/// dropping the sequence, cancels the HTTP request.
+public typealias ChatChunkStream = AsyncThrowingStream<ChatChunk, any Error>
+
+/// An upstream failure after the answer started: the client gets it as an `error` event.
+public struct UpstreamStreamError: Error, Sendable, Hashable {
+    public var error: APIError
+    public init(_ error: APIError) { self.error = error }
+}
+
+/// The client of the OpenAI-compatible upstream (Nebius Token Factory).
+///
+/// - Reads the status before anything else: an error status is mapped to an ``UpstreamFailure``
+///   (with ``ErrorMapping``) and thrown; only a success returns a stream.
+/// - Retries (``RetryPolicy``) before the first byte only: connect errors, 429, 500, 502,
+///   503, 504, honouring `Retry-After`.
+/// - An idle timeout (`requestTimeout`): no byte for that long, before the status or between
+///   chunks, ends the request.
+/// - The API key goes into the `Authorization` header and nowhere else: no message and no log
+///   line carries it.
+///
+/// ```swift
+/// let http = UpstreamClient.makeHTTPClient(config: config)   // shut down by the owner
+/// let client = UpstreamClient(config: config, httpClient: http, logger: logger)
+/// for try await chunk in try await client.streamChat(chat) { ... }
+/// ```
+public struct UpstreamClient: Sendable {
+    public let config: UpstreamConfig
+    public let retryPolicy: RetryPolicy
+    let httpClient: HTTPClient
+    let logger: Logger
+
+    /// Largest error body read (the rest is dropped).
+    static let maxErrorBody = 1 << 20
+    /// Largest non-streamed body read (a model list, or a JSON answer to a stream request).
+    static let maxJSONBody = 64 << 20
+
+    public init(config: UpstreamConfig, httpClient: HTTPClient, logger: Logger) {
+        self.config = config
+        self.retryPolicy = RetryPolicy(maxRetries: config.maxRetries, maxDelay: config.maxRetryDelay)
+        self.httpClient = httpClient
+        self.logger = logger
+    }
+
+    /// An `HTTPClient` set up for the upstream (connect timeout from `config`, no read timeout:
+    /// idle timeouts are per request). The caller owns it and shuts it down.
+    public static func makeHTTPClient(config: UpstreamConfig) -> HTTPClient {
+        let connect = TimeAmount.milliseconds(Int64(max(0.001, config.connectTimeout) * 1000))
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: connect))
+        configuration.httpVersion = .automatic
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    // MARK: Chat completions
+
+    /// Sends `chat` (which should ask for a stream) and returns once the upstream answered with
+    /// a success status.
+    ///
+    /// - Throws: ``UpstreamFailure`` for an error status (after retries), a connect failure
+    ///   (naming the base URL), an idle timeout before the status (`timeout_error`), or the
+    ///   caller's cancellation.
+    public func streamChat(_ chat: ChatRequest) async throws(UpstreamFailure) -> ChatChunkStream {
+        let body: ByteBuffer
+        do {
+            body = ByteBuffer(bytes: try JSONEncoder().encode(chat))
+        } catch {
+            throw UpstreamFailure(APIError(.api, "Could not encode the upstream request: \(error)"))
+        }
+        let (heads, headContinuation) = AsyncStream<UpstreamFailure?>.makeStream()
+        let (chunks, chunkContinuation) = ChatChunkStream.makeStream()
+        let producer = Task {
+            await self.pump(body: body, model: chat.model, head: headContinuation, chunks: chunkContinuation)
+        }
+        chunkContinuation.onTermination = { termination in
+            if case .cancelled = termination { producer.cancel() }
+        }
+        let outcome: UpstreamFailure?? = await withTaskCancellationHandler {
+            var iterator = heads.makeAsyncIterator()
+            return await iterator.next()
+        } onCancel: {
+            producer.cancel()
+        }
+        switch outcome {
+        case .some(.none):
+            return chunks
+        case .some(.some(let failure)):
+            throw failure
+        case .none:
+            producer.cancel()
+            throw UpstreamFailure(APIError(.api, "The request was cancelled before the upstream answered."))
+        }
+    }
+
+    private enum AttemptResult: Sendable {
+        case streamed
+        case httpError(status: Int, retryAfter: String?, body: [UInt8])
+    }
+
+    /// Runs the attempts of one request: resolves `head` once (nil = success, or the failure),
+    /// then feeds `chunks`.
+    private func pump(
+        body: ByteBuffer, model: String, head: AsyncStream<UpstreamFailure?>.Continuation,
+        chunks: ChatChunkStream.Continuation
+    ) async {
+        let headSent = HeadFlag()
+        let request = makeRequest(path: "/chat/completions", method: .POST, body: body, accept: "text/event-stream")
+        var attempt = 0
+        while true {
+            do {
+                let result = try await withIdleTimeout(config.requestTimeout) { watchdog in
+                    let response = try await self.httpClient.execute(request, deadline: .distantFuture, logger: self.logger)
+                    watchdog.touch()
+                    let status = Int(response.status.code)
+                    guard (200..<300).contains(status) else {
+                        let body = try await Self.read(response.body, upTo: Self.maxErrorBody, watchdog: watchdog)
+                        return AttemptResult.httpError(status: status, retryAfter: response.headers.first(name: "retry-after"), body: body)
+                    }
+                    headSent.set()
+                    head.yield(nil)
+                    head.finish()
+                    try await self.feed(response, into: chunks, watchdog: watchdog)
+                    return .streamed
+                }
+                switch result {
+                case .streamed:
+                    chunks.finish()
+                    return
+                case .httpError(let status, let retryAfterHeader, let errorBody):
+                    let retryAfter = retryAfterHeader.flatMap { RetryPolicy.parseRetryAfter($0) }
+                    if retryPolicy.shouldRetry(status: status, attempt: attempt) {
+                        let wait = retryPolicy.delay(attempt: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
+                        logger.notice(
+                            "upstream answered \(status), retrying",
+                            metadata: ["attempt": "\(attempt + 1)", "wait": "\(wait)"])
+                        attempt += 1
+                        guard await Self.sleep(seconds: wait) else { return head.finish() }
+                        continue
+                    }
+                    let error = ErrorMapping.map(status: status, body: errorBody, model: model, secrets: secrets)
+                    let seconds = retryAfter.map { Int($0.rounded(.up)) }
+                    head.yield(UpstreamFailure(error, retryAfter: seconds, upstreamStatus: status))
+                    head.finish()
+                    return
+                }
+            } catch {
+                if headSent.isSet {
+                    if Task.isCancelled {
+                        chunks.finish()
+                    } else if let error = error as? UpstreamStreamError {
+                        chunks.finish(throwing: error)
+                    } else if error is IdleTimeoutError {
+                        chunks.finish(throwing: UpstreamStreamError(ErrorMapping.timeout(seconds: config.requestTimeout, midStream: true)))
+                    } else {
+                        chunks.finish(throwing: UpstreamStreamError(ErrorMapping.streamInterrupted(reason: describe(error))))
+                    }
+                    return
+                }
+                if Task.isCancelled { return head.finish() }
+                if error is IdleTimeoutError {
+                    head.yield(UpstreamFailure(ErrorMapping.timeout(seconds: config.requestTimeout, midStream: false)))
+                    return head.finish()
+                }
+                if retryPolicy.shouldRetryConnectFailure(attempt: attempt) {
+                    let wait = retryPolicy.delay(attempt: attempt, retryAfter: nil, unitRandom: Double.random(in: 0..<1))
+                    logger.notice(
+                        "upstream unreachable, retrying",
+                        metadata: ["attempt": "\(attempt + 1)", "wait": "\(wait)", "error": "\(describe(error))"])
+                    attempt += 1
+                    guard await Self.sleep(seconds: wait) else { return head.finish() }
+                    continue
+                }
+                head.yield(UpstreamFailure(ErrorMapping.connectFailure(baseURL: config.baseURL, reason: describe(error))))
+                return head.finish()
+            }
+        }
+    }
+
+    /// Decodes the body into chunks. A `data:` payload that is not JSON is skipped with a
+    /// warning (servers have been seen to send stray lines); `[DONE]` ends the chunks, and the
+    /// rest of the body is read so that the connection can be reused.
+    private func feed(_ response: HTTPClientResponse, into chunks: ChatChunkStream.Continuation, watchdog: IdleWatchdog) async throws {
+        let decoder = JSONDecoder()
+        if let type = response.headers.first(name: "content-type"), type.lowercased().contains("application/json") {
+            // A server that ignored `stream: true`: the whole answer in one body.
+            let bytes = try await Self.read(response.body, upTo: Self.maxJSONBody, watchdog: watchdog)
+            do {
+                chunks.yield(try decoder.decode(ChatResponse.self, from: Data(bytes)))
+            } catch {
+                throw UpstreamStreamError(APIError(.api, "The upstream answered with JSON that is not a chat completion: \(error)"))
+            }
+            return
+        }
+        var sse = SSEDecoder()
+        var done = false
+        func handle(_ events: [SSEDecoder.Event]) {
+            for event in events where !done {
+                let payload = event.data
+                if payload == "[DONE]" {
+                    done = true
+                    chunks.finish()
+                    return
+                }
+                if payload.isEmpty { continue }
+                do {
+                    chunks.yield(try decoder.decode(ChatChunk.self, from: Data(payload.utf8)))
+                } catch {
+                    logger.warning(
+                        "skipping an upstream stream frame that is not a chat chunk",
+                        metadata: ["frame": "\(payload.prefix(200))", "error": "\(error)"])
+                }
+            }
+        }
+        for try await buffer in response.body {
+            watchdog.touch()
+            if !done { handle(sse.push(buffer.readableBytesView)) }
+        }
+        if !done { handle(sse.finish()) }
+    }
+
+    // MARK: Models
+
+    /// The upstream catalogue, `GET {baseURL}/models?verbose=true`.
+    public func models() async throws(UpstreamFailure) -> [UpstreamModel] {
+        let request = makeRequest(path: "/models?verbose=true", method: .GET, body: nil, accept: "application/json")
+        var attempt = 0
+        while true {
+            let status: Int
+            let retryAfterHeader: String?
+            let body: [UInt8]
+            do {
+                (status, retryAfterHeader, body) = try await withIdleTimeout(config.requestTimeout) { watchdog in
+                    let response = try await self.httpClient.execute(request, deadline: .distantFuture, logger: self.logger)
+                    watchdog.touch()
+                    let status = Int(response.status.code)
+                    let limit = (200..<300).contains(status) ? Self.maxJSONBody : Self.maxErrorBody
+                    let body = try await Self.read(response.body, upTo: limit, watchdog: watchdog)
+                    return (status, response.headers.first(name: "retry-after"), body)
+                }
+            } catch {
+                if Task.isCancelled {
+                    throw UpstreamFailure(APIError(.api, "The request was cancelled."))
+                }
+                if error is IdleTimeoutError {
+                    throw UpstreamFailure(ErrorMapping.timeout(seconds: config.requestTimeout, midStream: false))
+                }
+                if retryPolicy.shouldRetryConnectFailure(attempt: attempt) {
+                    let wait = retryPolicy.delay(attempt: attempt, retryAfter: nil, unitRandom: Double.random(in: 0..<1))
+                    attempt += 1
+                    if await Self.sleep(seconds: wait) { continue }
+                    throw UpstreamFailure(APIError(.api, "The request was cancelled."))
+                }
+                throw UpstreamFailure(ErrorMapping.connectFailure(baseURL: config.baseURL, reason: describe(error)))
+            }
+            if (200..<300).contains(status) {
+                do {
+                    return try JSONDecoder().decode(UpstreamModelList.self, from: Data(body)).data
+                } catch {
+                    throw UpstreamFailure(APIError(.api, "The upstream model list at \(config.baseURL)/models could not be read: \(error)"))
+                }
+            }
+            let retryAfter = retryAfterHeader.flatMap { RetryPolicy.parseRetryAfter($0) }
+            if retryPolicy.shouldRetry(status: status, attempt: attempt) {
+                let wait = retryPolicy.delay(attempt: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
+                attempt += 1
+                if await Self.sleep(seconds: wait) { continue }
+                throw UpstreamFailure(APIError(.api, "The request was cancelled."))
+            }
+            let error = ErrorMapping.map(status: status, body: body, model: "", secrets: secrets)
+            throw UpstreamFailure(error, retryAfter: retryAfter.map { Int($0.rounded(.up)) }, upstreamStatus: status)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Strings that must never reach a message or a log line.
+    var secrets: [String] { config.apiKey.isEmpty ? [] : [config.apiKey] }
+
+    func makeRequest(path: String, method: HTTPMethod, body: ByteBuffer?, accept: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: config.baseURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(config.apiKey)")
+        request.headers.add(name: "Accept", value: accept)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        for header in config.extraHeaders {
+            request.headers.replaceOrAdd(name: header.name, value: header.value)
+        }
+        return request
+    }
+
+    /// What went wrong, for a message: never the key.
+    func describe(_ error: any Error) -> String {
+        var text: String
+        switch error {
+        case let error as HTTPClientError where error == .connectTimeout:
+            text = "connect timeout after \(config.connectTimeout) s"
+        case let error as HTTPClientError where error == .remoteConnectionClosed:
+            text = "the upstream closed the connection"
+        default:
+            text = String(describing: error)
+        }
+        for secret in secrets where secret.count >= 4 {
+            text = text.replacing(secret, with: "[redacted]")
+        }
+        return text
+    }
+
+    /// Reads at most `limit` bytes of a body (the rest is dropped).
+    static func read(_ body: HTTPClientResponse.Body, upTo limit: Int, watchdog: IdleWatchdog) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await buffer in body {
+            watchdog.touch()
+            bytes.append(contentsOf: buffer.readableBytesView.prefix(limit - bytes.count))
+            if bytes.count >= limit { break }
+        }
+        return bytes
+    }
+
+    /// Sleeps; `false` when cancelled.
+    static func sleep(seconds: Double) async -> Bool {
+        do {
+            try await Task.sleep(for: .nanoseconds(Int64(max(0, seconds) * 1e9)))
+            return true
+        } catch {
+            return false
+        }
+    }
+}
+
+/// Set once the status line of a success arrived (after that, no retry).
+final class HeadFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}

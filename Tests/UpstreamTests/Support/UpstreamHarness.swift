@@ -1,0 +1,140 @@
+import AsyncHTTPClient
+import ClaudeAPI
+import Foundation
+import Logging
+import OpenAIAPI
+import ScriptedUpstream
+import Translation
+import Upstream
+
+/// The key every test uses; no message may ever contain it.
+let testAPIKey = "nb-secret-key-0123456789abcdef"
+
+/// An in-process scripted upstream on 127.0.0.1 and a client and service pointed at it.
+struct UpstreamHarness {
+    let upstream: ScriptedUpstream
+    let config: UpstreamConfig
+    let http: HTTPClient
+    let client: UpstreamClient
+    let service: MessagesService
+
+    /// Starts everything, runs `body`, and tears everything down (also when `body` throws).
+    static func with<T>(
+        requestTimeout: Double = 5, maxRetries: Int = 2, maxRetryDelay: Double = 0.1,
+        extraHeaders: [(name: String, value: String)] = [],
+        baseURL: String? = nil,
+        _ body: (UpstreamHarness) async throws -> T
+    ) async throws -> T {
+        let upstream = ScriptedUpstream()
+        try await upstream.start()
+        let config = UpstreamConfig(
+            baseURL: baseURL ?? upstream.baseURL, apiKey: testAPIKey, requestTimeout: requestTimeout, connectTimeout: 2,
+            maxRetries: maxRetries, maxRetryDelay: maxRetryDelay, extraHeaders: extraHeaders)
+        let http = UpstreamClient.makeHTTPClient(config: config)
+        var logger = Logger(label: "upstream-tests")
+        logger.logLevel = .critical
+        let harness = UpstreamHarness(
+            upstream: upstream, config: config, http: http,
+            client: UpstreamClient(config: config, httpClient: http, logger: logger),
+            service: MessagesService(upstream: config, translation: TranslationConfig(), httpClient: http, logger: logger))
+        do {
+            let result = try await body(harness)
+            try? await http.shutdown()
+            await upstream.stop()
+            return result
+        } catch {
+            try? await http.shutdown()
+            await upstream.stop()
+            throw error
+        }
+    }
+
+    /// Streams `chat` and collects the chunks; a mid-stream failure is returned, not thrown.
+    func collect(_ chat: ChatRequest) async throws -> (chunks: [ChatChunk], failure: UpstreamStreamError?) {
+        var chunks: [ChatChunk] = []
+        do {
+            for try await chunk in try await client.streamChat(chat) { chunks.append(chunk) }
+            return (chunks, nil)
+        } catch let failure as UpstreamStreamError {
+            return (chunks, failure)
+        }
+    }
+
+    /// Runs a Claude request through the service and collects every event.
+    func events(_ request: MessagesRequest) async throws -> [StreamEvent] {
+        var events: [StreamEvent] = []
+        for await event in try await service.stream(request) { events.append(event) }
+        return events
+    }
+
+    /// The port of a socket that was just closed: nothing listens there.
+    static func closedPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A chat request with one user message.
+func chat(_ text: String, model: String = "openai/gpt-oss-20b", tools: [String] = []) -> ChatRequest {
+    var request = ChatRequest(model: model, messages: [ChatMessage(role: .user, content: .text(text))])
+    request.stream = true
+    request.streamOptions = StreamOptions(includeUsage: true)
+    if !tools.isEmpty {
+        request.tools = tools.map {
+            ChatTool(function: FunctionDefinition(name: $0, description: nil, parameters: ["type": "object"]))
+        }
+    }
+    return request
+}
+
+/// A Claude request with one user message.
+func claudeRequest(_ text: String, model: String = "claude-sonnet-4-5", tools: [Tool]? = nil) -> MessagesRequest {
+    MessagesRequest(model: model, messages: [Message(role: .user, text: text)], maxTokens: 256, stream: true, tools: tools)
+}
+
+/// The text of the content deltas of `chunks`.
+func contentText(_ chunks: [ChatChunk]) -> String {
+    chunks.flatMap(\.choices).compactMap(\.delta.content).joined()
+}
+
+/// Elapsed seconds of `body`.
+func elapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let value = try await body()
+    let d = ContinuousClock.now - start
+    return (value, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+}
+
+/// Loads the shared fixtures: `$FIXTURES_DIR`, else `../shared/fixtures` beside the package root.
+enum Fixtures {
+    static let directory: URL = {
+        if let env = ProcessInfo.processInfo.environment["FIXTURES_DIR"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        // Tests/UpstreamTests/Support/UpstreamHarness.swift -> package root -> its parent
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<5 { root.deleteLastPathComponent() }
+        return root.appendingPathComponent("shared/fixtures")
+    }()
+
+    static func bytes(_ relativePath: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: directory.appendingPathComponent(relativePath)))
+    }
+
+    static func upstreamSSENames() -> [String] {
+        let items = (try? FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("upstream").path)) ?? []
+        return items.filter { $0.hasSuffix(".sse") }.sorted()
+    }
+}
