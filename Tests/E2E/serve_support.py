@@ -15,6 +15,8 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 NEBIUS_KEY = "nb-test-key-0123456789"
 CLIENT_KEY = "sk-client-test-9876543210"
+# The pid of the `serve` process of the innermost running_proxy().
+current_proxy_pid = None
 
 
 def binary(name, env_var):
@@ -90,6 +92,8 @@ def running_proxy(extra_env=None, client_key=CLIENT_KEY):
         proxy = subprocess.Popen([binary("nebius-chat", "NEBIUS_CHAT_BIN"), "serve"], cwd=home,
                                  stdout=subprocess.PIPE, stderr=log, text=True, env=env)
         proxy_url = _wait_for_line(proxy, r"listening on (http://\S+)").group(1)
+        global current_proxy_pid
+        current_proxy_pid = proxy.pid
         yield proxy_url, Upstream(upstream_url), os.path.join(home, "serve.log")
     finally:
         for p in (proxy, upstream):

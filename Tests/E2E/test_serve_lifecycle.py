@@ -1,0 +1,102 @@
+"""`nebius-chat serve` as a process: start-up rules, disconnects, timeouts, shutdown."""
+import http.client
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+import serve_support
+from serve_support import CLIENT_KEY, NEBIUS_KEY, binary, running_proxy
+
+
+def post_stream(url, content, read_events=1):
+    """Opens a streamed /v1/messages request and reads `read_events` SSE frames; returns the connection."""
+    parts = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    body = json.dumps({"model": "claude-sonnet-4-5", "max_tokens": 64, "stream": True,
+                       "messages": [{"role": "user", "content": content}]})
+    conn.request("POST", "/v1/messages", body=body, headers={"x-api-key": CLIENT_KEY, "content-type": "application/json"})
+    return conn
+
+
+def wait_for(predicate, timeout=5.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_client_disconnect_mid_stream_closes_upstream_request():
+    with running_proxy() as (url, upstream, _):
+        conn = post_stream(url, '[[script:text text="a b c d e f g h" chunks=8 delay=1]]')
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.readline().startswith(b"event: message_start")
+        closed_at = time.time()
+        conn.sock.shutdown(2)
+        conn.close()
+        assert wait_for(lambda: upstream.requests() and upstream.requests()[-1]["client_closed"])
+        assert time.time() - closed_at < 1.0, "upstream request closed promptly"
+
+
+def test_client_disconnect_before_first_byte_closes_upstream_request():
+    with running_proxy() as (url, upstream, _):
+        conn = post_stream(url, "[[script:stall]]")
+        assert wait_for(lambda: len(upstream.requests()) == 1)
+        closed_at = time.time()
+        conn.sock.shutdown(2)
+        conn.close()
+        assert wait_for(lambda: upstream.requests()[-1]["client_closed"])
+        assert time.time() - closed_at < 1.0
+
+
+def test_stalled_stream_ends_with_timeout_error_event():
+    with running_proxy({"REQUEST_TIMEOUT": "1"}) as (url, upstream, _):
+        conn = post_stream(url, '[[script:text text="a b c d" chunks=4 fault={"kind":"stall_mid","after":2}]]')
+        response = conn.getresponse()
+        started = time.time()
+        text = response.read().decode()
+        assert time.time() - started < 10
+        assert "event: error" in text
+        assert "timeout_error" in text
+
+
+def test_stall_before_first_byte_is_504():
+    with running_proxy({"REQUEST_TIMEOUT": "1", "MAX_RETRIES": "0"}) as (url, upstream, _):
+        conn = post_stream(url, "[[script:stall seconds=30]]")
+        response = conn.getresponse()
+        assert response.status == 504
+        assert json.loads(response.read())["error"]["type"] == "timeout_error"
+
+
+def test_refuses_public_bind_without_client_key():
+    home = tempfile.mkdtemp()
+    env = {"PATH": os.environ["PATH"], "HOME": home, "NEBIUS_API_KEY": NEBIUS_KEY}
+    result = subprocess.run([binary("nebius-chat", "NEBIUS_CHAT_BIN"), "serve", "--host", "0.0.0.0", "--port", "0"],
+                            env=env, cwd=home, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    assert "ANTHROPIC_API_KEY" in result.stderr and "--allow-unauthenticated" in result.stderr
+
+
+def test_no_key_exits_2_with_instructions():
+    home = tempfile.mkdtemp()
+    env = {"PATH": os.environ["PATH"], "HOME": home}
+    result = subprocess.run([binary("nebius-chat", "NEBIUS_CHAT_BIN"), "serve", "--port", "0"],
+                            env=env, cwd=home, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    assert "NEBIUS_API_KEY" in result.stderr and ".env" in result.stderr
+
+
+def test_sigterm_lets_a_running_stream_finish():
+    with running_proxy() as (url, upstream, _):
+        conn = post_stream(url, '[[script:text text="one two three" chunks=3 delay=0.3]]')
+        response = conn.getresponse()
+        assert response.readline().startswith(b"event: message_start")
+        os.kill(serve_support.current_proxy_pid, signal.SIGTERM)
+        rest = response.read().decode()
+        assert "event: message_stop" in rest, "the running stream completed after SIGTERM"
