@@ -246,8 +246,16 @@ extension ScriptedUpstream {
                 self.state.withLock { $0.port = port }
                 onListening(port)
             },
-            logger: logger
+            logger: applicationLogger
         )
+    }
+
+    /// Hummingbird's own logger: quiet unless asked for info or more, since stopping a server
+    /// with stalled answers logs a `CancellationError` at error level for every connection.
+    var applicationLogger: Logger {
+        var logger = self.logger
+        if configuration.logLevel > .info { logger.logLevel = .critical }
+        return logger
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {

@@ -64,6 +64,7 @@ public struct MessagesService: MessagesServing {
         // Error events may quote an upstream message, which may quote the key.
         let continuation = RedactingContinuation(base: plain, client: client)
         let logger = self.logger
+        let client = self.client
         let task = Task {
             var translator = translator
             for event in translator.start() { continuation.yield(event) }
@@ -76,7 +77,7 @@ public struct MessagesService: MessagesServing {
                     for event in translator.finish() { continuation.yield(event) }
                 }
             } catch let failure as UpstreamStreamError {
-                logger.debug("upstream stream failed", metadata: ["error": "\(failure.error.message)"])
+                logger.debug("upstream stream failed", metadata: ["error": "\(client.redact(failure.error.message))"])
                 for event in translator.fail(failure.error) { continuation.yield(event) }
             } catch {
                 for event in translator.fail(ErrorMapping.streamInterrupted(reason: "\(error)")) { continuation.yield(event) }

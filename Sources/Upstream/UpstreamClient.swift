@@ -3,11 +3,19 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import AsyncHTTPClient
 import ClaudeAPI
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import OpenAIAPI
 import Synchronization
 import Translation
@@ -46,6 +54,9 @@ public struct UpstreamClient: Sendable {
     let httpClient: HTTPClient
     let logger: Logger
 
+    // AsyncHTTPClient gets no logger (its default is silent), so that nothing about a request,
+    // headers included, reaches a log line through it.
+
     /// Largest error body read (the rest is dropped).
     static let maxErrorBody = 1 << 20
     /// Largest non-streamed body read (a model list, or a JSON answer to a stream request).
@@ -60,10 +71,15 @@ public struct UpstreamClient: Sendable {
 
     /// An `HTTPClient` set up for the upstream (connect timeout from `config`, no read timeout:
     /// idle timeouts are per request). The caller owns it and shuts it down.
+    ///
+    /// The pool's own retrying of failed connection attempts is off: it would keep a request
+    /// waiting for the whole connect timeout on a refused connection, once per attempt. Connect
+    /// failures are retried by ``RetryPolicy`` instead, few and fast.
     public static func makeHTTPClient(config: UpstreamConfig) -> HTTPClient {
         let connect = TimeAmount.milliseconds(Int64(max(0.001, config.connectTimeout) * 1000))
         var configuration = HTTPClient.Configuration(timeout: .init(connect: connect))
         configuration.httpVersion = .automatic
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -124,7 +140,7 @@ public struct UpstreamClient: Sendable {
         while true {
             do {
                 let result = try await withIdleTimeout(config.requestTimeout) { watchdog in
-                    let response = try await self.httpClient.execute(request, deadline: .distantFuture, logger: self.logger)
+                    let response = try await self.httpClient.execute(request, deadline: .distantFuture)
                     watchdog.touch()
                     let status = Int(response.status.code)
                     guard (200..<300).contains(status) else {
@@ -222,7 +238,7 @@ public struct UpstreamClient: Sendable {
                 } catch {
                     logger.warning(
                         "skipping an upstream stream frame that is not a chat chunk",
-                        metadata: ["frame": "\(payload.prefix(200))", "error": "\(error)"])
+                        metadata: ["frame": "\(redact(payload).prefix(200))", "error": "\(redact("\(error)"))"])
                 }
             }
         }
@@ -245,7 +261,7 @@ public struct UpstreamClient: Sendable {
             let body: [UInt8]
             do {
                 (status, retryAfterHeader, body) = try await withIdleTimeout(config.requestTimeout) { watchdog in
-                    let response = try await self.httpClient.execute(request, deadline: .distantFuture, logger: self.logger)
+                    let response = try await self.httpClient.execute(request, deadline: .distantFuture)
                     watchdog.touch()
                     let status = Int(response.status.code)
                     let limit = (200..<300).contains(status) ? Self.maxJSONBody : Self.maxErrorBody
@@ -308,19 +324,23 @@ public struct UpstreamClient: Sendable {
 
     /// What went wrong, for a message: never the key.
     func describe(_ error: any Error) -> String {
-        var text: String
+        let text: String
         switch error {
         case let error as HTTPClientError where error == .connectTimeout:
             text = "connect timeout after \(config.connectTimeout) s"
         case let error as HTTPClientError where error == .remoteConnectionClosed:
             text = "the upstream closed the connection"
+        case let error as IOError:
+            text = String(cString: strerror(error.errnoCode)).lowercased()
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first {
+                return describe(first.error)
+            }
+            text = error.dnsAError != nil || error.dnsAAAAError != nil ? "cannot resolve \(error.host)" : "cannot connect"
         default:
             text = String(describing: error)
         }
-        for secret in secrets where secret.count >= 4 {
-            text = text.replacing(secret, with: "[redacted]")
-        }
-        return text
+        return redact(text)
     }
 
     /// Reads at most `limit` bytes of a body (the rest is dropped).

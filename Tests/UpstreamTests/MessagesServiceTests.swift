@@ -190,6 +190,28 @@ import Upstream
         }
     }
 
+    @Test func theKeyNeverReachesALogLine() async throws {
+        let logs = LogCollector()
+        try await UpstreamHarness.with(maxRetries: 1, logs: logs) { h in
+            let echo = "Incorrect API key provided: \(testAPIKey)"
+            // Retried errors, a final error, a malformed frame and an error frame, all quoting the key.
+            h.upstream.enqueue(.error(503, message: echo), .error(401, message: echo))
+            _ = try? await h.service.stream(claudeRequest("hi"))
+            h.upstream.enqueue(.respond(.text("a b c", chunks: 3), Shape(fault: .malformed(after: 1))))
+            _ = try await h.events(claudeRequest("hi \(testAPIKey)"))
+            h.upstream.enqueue(.respond(.text("a b c"), Shape(fault: .errorFrame(after: 1, message: echo))))
+            let events = try await h.events(claudeRequest("hi"))
+            #expect(!"\(events)".contains(testAPIKey))
+        }
+        #expect(!logs.lines.isEmpty)
+        #expect(logs.lines.contains { $0.contains("upstream request") })
+        #expect(logs.lines.contains { $0.contains("retrying") })
+        #expect(logs.lines.contains { $0.contains("skipping") })
+        for line in logs.lines {
+            #expect(!line.contains(testAPIKey), "\(line)")
+        }
+    }
+
     @Test func imagesReachTheUpstream() async throws {
         try await UpstreamHarness.with { h in
             h.upstream.enqueue(.respond(.imageCount))

@@ -217,7 +217,7 @@ import Upstream
             let (chunks, failure) = try await h.collect(chat("hi"))
             #expect(failure == nil)
             #expect(contentText(chunks) == "no done here")
-            #expect(chunks.last?.choices.first?.finishReason == "stop")
+            #expect(chunks.contains { $0.choices.first?.finishReason == "stop" })
         }
     }
 
@@ -236,6 +236,21 @@ import Upstream
             let (chunks, failure) = try await h.collect(chat("hi"))
             #expect(failure == nil)
             #expect(chunks.last?.error?["message"] == "model crashed")
+        }
+    }
+
+    @Test func aJSONAnswerToAStreamRequestIsOneChunk() async throws {
+        try await UpstreamHarness.with { h in
+            // The scripted upstream answers `stream: false` with a plain chat.completion body,
+            // like a server that ignores `stream: true`.
+            var request = chat("hi")
+            request.stream = false
+            h.upstream.enqueue(.text("whole answer"))
+            let (chunks, failure) = try await h.collect(request)
+            #expect(failure == nil)
+            #expect(chunks.count == 1)
+            #expect(contentText(chunks) == "whole answer")
+            #expect(chunks.first?.choices.first?.finishReason == "stop")
         }
     }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ClaudeAPI
 import Foundation
 import Logging
+import Synchronization
 import OpenAIAPI
 import ScriptedUpstream
 import Translation
@@ -23,6 +24,7 @@ struct UpstreamHarness {
         requestTimeout: Double = 5, maxRetries: Int = 2, maxRetryDelay: Double = 0.1,
         extraHeaders: [(name: String, value: String)] = [],
         baseURL: String? = nil,
+        logs: LogCollector? = nil,
         _ body: (UpstreamHarness) async throws -> T
     ) async throws -> T {
         let upstream = ScriptedUpstream()
@@ -31,8 +33,10 @@ struct UpstreamHarness {
             baseURL: baseURL ?? upstream.baseURL, apiKey: testAPIKey, requestTimeout: requestTimeout, connectTimeout: 2,
             maxRetries: maxRetries, maxRetryDelay: maxRetryDelay, extraHeaders: extraHeaders)
         let http = UpstreamClient.makeHTTPClient(config: config)
-        var logger = Logger(label: "upstream-tests")
-        logger.logLevel = .critical
+        var logger = Logger(label: "upstream-tests") { label in
+            logs.map { CollectingLogHandler(collector: $0) as any LogHandler } ?? SwiftLogNoOpLogHandler()
+        }
+        logger.logLevel = logs == nil ? .critical : .trace
         let harness = UpstreamHarness(
             upstream: upstream, config: config, http: http,
             client: UpstreamClient(config: config, httpClient: http, logger: logger),
@@ -83,6 +87,32 @@ struct UpstreamHarness {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Every log line of a test, message and metadata.
+final class LogCollector: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: [String] { storage.withLock { $0 } }
+}
+
+struct CollectingLogHandler: LogHandler {
+    let collector: LogCollector
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(
+        level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+        function: String, line: UInt
+    ) {
+        let all = self.metadata.merging(metadata ?? [:]) { $1 }
+        collector.append("\(level) \(message) \(all)")
     }
 }
 
