@@ -73,7 +73,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "TranslationBenchmark", dependencies: ["Translation"]),
-        .testTarget(name: "TranslationTests", dependencies: ["Translation"]),
+        .testTarget(name: "TranslationTests", dependencies: ["Translation"], exclude: ["RULES.md"]),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "ScriptedUpstream"]),
         .testTarget(
             name: "ProxyServerTests",

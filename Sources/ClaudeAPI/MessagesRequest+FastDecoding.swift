@@ -13,11 +13,17 @@ extension MessagesRequest {
     /// ```swift
     /// let request = try MessagesRequest.decode(json: body)
     /// ```
+    @inlinable
     public static func decode<Bytes: Collection>(json bytes: Bytes) throws -> MessagesRequest where Bytes.Element == UInt8 {
-        if let value = JSONValue.parse(bytes), let request = try? MessagesRequest(json: value) {
-            return request
-        }
+        let fast = bytes.withContiguousStorageIfAvailable { fastDecode($0) } ?? Array(bytes).withUnsafeBufferPointer { fastDecode($0) }
+        if let fast { return fast }
         return try JSONDecoder().decode(MessagesRequest.self, from: Data(bytes))
+    }
+
+    /// The fast path alone: `nil` when it cannot decode `buffer` (then `JSONDecoder` decides).
+    public static func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>) -> MessagesRequest? {
+        guard let value = JSONValue.parse(buffer: buffer) else { return nil }
+        return try? MessagesRequest(json: value)
     }
 
     /// The request in a parsed body, with the same rules as `init(from:)`.

@@ -15,11 +15,17 @@
 /// ```
 extension JSONValue {
     /// The value of `bytes`, or `nil` when they are not valid JSON.
+    @inlinable
     public static func parse<Bytes: Collection>(_ bytes: Bytes) -> JSONValue? where Bytes.Element == UInt8 {
-        if let result = bytes.withContiguousStorageIfAvailable({ JSONParser.parse($0) }) {
+        if let result = bytes.withContiguousStorageIfAvailable({ parse(buffer: $0) }) {
             return result
         }
-        return Array(bytes).withUnsafeBufferPointer { JSONParser.parse($0) }
+        return Array(bytes).withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    /// The value of the bytes in `buffer`, or `nil` when they are not valid JSON.
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        JSONParser.parse(buffer)
     }
 }
 
@@ -34,7 +40,8 @@ struct JSONParser {
     /// its final size, when its object closes.
     var members: [(String, JSONValue)] = []
 
-    struct Invalid: Error {}
+    /// The one error of the parser; the same type as the fast decoders' so that they can mix.
+    typealias Invalid = JSONFieldMismatch
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
         var parser = JSONParser(bytes: bytes)

@@ -4,7 +4,7 @@
 /// `JSONDecoder`, so the reader only has to be right on the common path, and strict.
 ///
 /// ```swift
-/// try JSONReader.read(bytes) { reader throws(JSONFieldMismatch) in
+/// try JSONReader.read(buffer) { reader throws(JSONFieldMismatch) in
 ///     try reader.readObject { reader, key throws(JSONFieldMismatch) in
 ///         if key == "id" { id = try reader.readOptionalString() } else { try reader.skipValue() }
 ///     }
@@ -13,24 +13,15 @@
 public struct JSONReader {
     var parser: JSONParser
 
-    /// Runs `body` on a reader over `bytes` and checks that nothing but whitespace follows.
-    public static func read<Bytes: Collection, T>(
-        _ bytes: Bytes, _ body: (inout JSONReader) throws(JSONFieldMismatch) -> T
-    ) throws(JSONFieldMismatch) -> T where Bytes.Element == UInt8 {
-        func run(_ buffer: UnsafeBufferPointer<UInt8>) -> Result<T, JSONFieldMismatch> {
-            var reader = JSONReader(parser: JSONParser(bytes: buffer))
-            do throws(JSONFieldMismatch) {
-                reader.parser.skipWhitespace()
-                let value = try body(&reader)
-                reader.parser.skipWhitespace()
-                guard reader.parser.position == buffer.count else { throw JSONFieldMismatch() }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
-        }
-        let result = bytes.withContiguousStorageIfAvailable(run) ?? Array(bytes).withUnsafeBufferPointer(run)
-        return try result.get()
+    /// Runs `body` on a reader over `buffer` and checks that nothing but whitespace follows.
+    public static func read(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ body: (inout JSONReader) throws(JSONFieldMismatch) -> Void
+    ) throws(JSONFieldMismatch) {
+        var reader = JSONReader(parser: JSONParser(bytes: buffer))
+        reader.parser.skipWhitespace()
+        try body(&reader)
+        reader.parser.skipWhitespace()
+        guard reader.parser.position == buffer.count else { throw JSONFieldMismatch() }
     }
 
     /// A member name as it appears in the bytes (names with escapes are refused).
@@ -79,8 +70,6 @@ public struct JSONReader {
                     throw JSONFieldMismatch()
                 }
             }
-        } catch is JSONParser.Invalid {
-            throw JSONFieldMismatch()
         }
     }
 
@@ -112,8 +101,6 @@ public struct JSONReader {
                     throw JSONFieldMismatch()
                 }
             }
-        } catch is JSONParser.Invalid {
-            throw JSONFieldMismatch()
         }
     }
 

@@ -11,11 +11,22 @@ extension ChatChunk {
     /// ```swift
     /// let chunk = try ChatChunk.decode(json: payload)
     /// ```
+    @inlinable
     public static func decode<Bytes: Collection>(json bytes: Bytes) throws -> ChatChunk where Bytes.Element == UInt8 {
-        if let chunk = try? JSONReader.read(bytes, { reader throws(JSONFieldMismatch) in try ChatChunk(reading: &reader) }) {
-            return chunk
-        }
+        let fast = bytes.withContiguousStorageIfAvailable { fastDecode($0) } ?? Array(bytes).withUnsafeBufferPointer { fastDecode($0) }
+        if let fast { return fast }
         return try JSONDecoder().decode(ChatChunk.self, from: Data(bytes))
+    }
+
+    /// The fast path alone: `nil` when it cannot decode `buffer` (then `JSONDecoder` decides).
+    public static func fastDecode(_ buffer: UnsafeBufferPointer<UInt8>) -> ChatChunk? {
+        var chunk: ChatChunk?
+        do {
+            try JSONReader.read(buffer) { reader throws(JSONFieldMismatch) in chunk = try ChatChunk(reading: &reader) }
+        } catch {
+            return nil
+        }
+        return chunk
     }
 
     /// Reads a chunk member by member, skipping unknown members without building them.

@@ -109,7 +109,7 @@ struct MessagesEndpoint: Sendable {
         }
         let decoded: MessagesRequest
         do {
-            decoded = try JSONDecoder().decode(MessagesRequest.self, from: Data(buffer.readableBytesView))
+            decoded = try MessagesRequest.decode(json: buffer.readableBytesView)
         } catch let error as DecodingError {
             return .failure(APIError(.invalidRequest, describe(error)))
         } catch {

@@ -352,19 +352,27 @@ private let billingHeaderPrefix = Array("x-anthropic-billing-header:".utf8)
 extension String.UTF8View {
     /// Whether a line starts with `x-anthropic-billing-header:` (a byte scan, no grapheme breaking).
     var containsBillingHeaderPrefix: Bool {
-        var atLineStart = true
-        var matched = 0
-        for byte in self {
-            if matched > 0 || atLineStart {
-                if byte == billingHeaderPrefix[matched] {
-                    matched += 1
-                    if matched == billingHeaderPrefix.count { return true }
-                    atLineStart = false
-                    continue
+        withContiguousStorageIfAvailable(Self.containsBillingHeaderPrefix)
+            ?? Array(self).withUnsafeBufferPointer(Self.containsBillingHeaderPrefix)
+    }
+
+    private static func containsBillingHeaderPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix = billingHeaderPrefix
+        guard bytes.count >= prefix.count else { return false }
+        var i = 0
+        let last = bytes.count - prefix.count
+        while i <= last {
+            // At a line start: compare; otherwise jump to the next line.
+            if bytes[i] == UInt8(ascii: "x") && bytes[i + 1] == UInt8(ascii: "-") {
+                var matched = true
+                for k in 2..<prefix.count where bytes[i + k] != prefix[k] {
+                    matched = false
+                    break
                 }
-                matched = 0
+                if matched { return true }
             }
-            atLineStart = byte == UInt8(ascii: "\n")
+            while i < bytes.count && bytes[i] != UInt8(ascii: "\n") { i += 1 }
+            i += 1
         }
         return false
     }

@@ -64,15 +64,16 @@ public struct StreamTranslator: Sendable {
         self.estimatedInputTokens = estimatedInputTokens
     }
 
-    /// `message_start`, then a `ping` (PROTOCOL 4.2). Called implicitly by the first `receive`
-    /// if not called before. Pings during upstream silence are the caller's job (it has the clock).
+    /// `message_start`. Called implicitly by the first `receive` if not called before.
+    /// (The pings of PROTOCOL 4.2, after `message_start` and during upstream silence, belong to
+    /// the SSE writer: it has the clock.)
     public mutating func start() -> [StreamEvent] {
         guard !started else { return [] }
         started = true
         let message = MessagesResponse(
             id: messageID, model: requestedModel, content: [],
             usage: Usage(inputTokens: estimatedInputTokens, outputTokens: 0))
-        return [.messageStart(message), .ping]
+        return [.messageStart(message)]
     }
 
     /// The events for one upstream chunk.

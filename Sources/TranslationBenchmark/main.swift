@@ -15,8 +15,14 @@ import Translation
 
 // MARK: - Helpers
 
+/// `--quick`: a tenth of the iterations (a smoke run, or under valgrind).
+let quick = CommandLine.arguments.contains("--quick")
+/// `--only=request` or `--only=stream`.
+let only = CommandLine.arguments.first { $0.hasPrefix("--only=") }.map { String($0.dropFirst(7)) }
+func scaled(_ n: Int) -> Int { quick ? max(1, n / 10) : n }
+
 func fixturesDirectory() -> URL {
-    let arguments = CommandLine.arguments.dropFirst()
+    let arguments = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
     if let given = arguments.first { return URL(fileURLWithPath: given) }
     if let env = ProcessInfo.processInfo.environment["FIXTURES_DIR"], !env.isEmpty {
         return URL(fileURLWithPath: env)
@@ -81,7 +87,7 @@ func benchmarkRequest(fixtures: URL) throws {
     }
 
     print("(a) request: decode + route + translate + encode of \(file.lastPathComponent) (\(body.count) bytes of JSON)")
-    for (fast, label, iterations) in [(false, "Foundation JSONDecoder / JSONEncoder", 1000), (true, "fast path: MessagesRequest.decode(json:) / ChatRequest.jsonBytes()", 5000)] {
+    for (fast, label, iterations) in [(false, "Foundation JSONDecoder / JSONEncoder", scaled(1000)), (true, "fast path: MessagesRequest.decode(json:) / ChatRequest.jsonBytes()", scaled(5000))] {
         var phase = (0.0, 0.0, 0.0, 0.0)
         for _ in 0..<(iterations / 10) { _ = try once(fast: fast, &phase) }
         var total: [Double] = []
@@ -168,13 +174,13 @@ func benchmarkStream() throws {
         for _ in 0..<5 { _ = try once(fast: fast) }
         var runs: [Double] = []
         var last = (ns: 0.0, bytes: 0, events: 0)
-        for _ in 0..<40 {
+        for _ in 0..<scaled(40) {
             last = try once(fast: fast)
             runs.append(last.ns)
         }
         let s = Stats(runs)
         let perSecond = Double(frames.count) / (s.median / 1e9)
-        print("  \(label): 40 runs after 5 warm-up, \(last.events) events, \(last.bytes) bytes of SSE per run")
+        print("  \(label): \(scaled(40)) runs after 5 warm-up, \(last.events) events, \(last.bytes) bytes of SSE per run")
         print("    per stream median \(ms(s.median))   p99 \(ms(s.p99))")
         print(String(format: "    throughput %.0f chunks/s (median run), %.2f us per chunk   (target >= 200000 chunks/s)", perSecond, s.median / Double(frames.count) / 1000))
     }
@@ -182,7 +188,7 @@ func benchmarkStream() throws {
     // Where the time goes: decode alone, translate alone, SSE encode alone.
     let chunks = try frames.map { try ChatChunk.decode(json: $0) }
     var decodeRuns: [Double] = [], fastDecodeRuns: [Double] = [], translateRuns: [Double] = [], encodeRuns: [Double] = []
-    for _ in 0..<20 {
+    for _ in 0..<scaled(20) {
         var t0 = now()
         for frame in frames { sink &+= try decoder.decode(ChatChunk.self, from: frame).choices.count }
         decodeRuns.append(Double(now() - t0))
@@ -206,7 +212,7 @@ func benchmarkStream() throws {
 
 let fixtures = fixturesDirectory()
 print("fixtures: \(fixtures.path)")
-try benchmarkRequest(fixtures: fixtures)
-print("")
-try benchmarkStream()
+if only == nil || only == "request" { try benchmarkRequest(fixtures: fixtures) }
+if only == nil { print("") }
+if only == nil || only == "stream" { try benchmarkStream() }
 if sink == 42 { print("") }

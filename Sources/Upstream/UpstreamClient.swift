@@ -92,12 +92,7 @@ public struct UpstreamClient: Sendable {
     ///   (naming the base URL), an idle timeout before the status (`timeout_error`), or the
     ///   caller's cancellation.
     public func streamChat(_ chat: ChatRequest) async throws(UpstreamFailure) -> ChatChunkStream {
-        let body: ByteBuffer
-        do {
-            body = ByteBuffer(bytes: try JSONEncoder().encode(chat))
-        } catch {
-            throw UpstreamFailure(APIError(.api, "Could not encode the upstream request: \(error)"))
-        }
+        let body = ByteBuffer(bytes: chat.jsonBytes())
         let (heads, headContinuation) = AsyncStream<UpstreamFailure?>.makeStream()
         let (chunks, chunkContinuation) = ChatChunkStream.makeStream()
         let producer = Task {
@@ -211,12 +206,11 @@ public struct UpstreamClient: Sendable {
     /// warning (servers have been seen to send stray lines); `[DONE]` ends the chunks, and the
     /// rest of the body is read so that the connection can be reused.
     private func feed(_ response: HTTPClientResponse, into chunks: ChatChunkStream.Continuation, watchdog: IdleWatchdog) async throws {
-        let decoder = JSONDecoder()
         if let type = response.headers.first(name: "content-type"), type.lowercased().contains("application/json") {
             // A server that ignored `stream: true`: the whole answer in one body.
             let bytes = try await Self.read(response.body, upTo: Self.maxJSONBody, watchdog: watchdog)
             do {
-                chunks.yield(try decoder.decode(ChatResponse.self, from: Data(bytes)))
+                chunks.yield(try ChatResponse.decode(json: bytes))
             } catch {
                 throw UpstreamStreamError(APIError(.api, "The upstream answered with JSON that is not a chat completion: \(error)"))
             }
@@ -234,7 +228,7 @@ public struct UpstreamClient: Sendable {
                 }
                 if payload.isEmpty { continue }
                 do {
-                    chunks.yield(try decoder.decode(ChatChunk.self, from: Data(payload.utf8)))
+                    chunks.yield(try ChatChunk.decode(json: payload.utf8))
                 } catch {
                     logger.warning(
                         "skipping an upstream stream frame that is not a chat chunk",

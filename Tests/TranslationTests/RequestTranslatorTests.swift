@@ -39,6 +39,21 @@ struct RequestTranslatorTests {
         #expect(try translateRequest(r).chat.messages[0].textContent == "Real prompt.\nMore.")
     }
 
+    @Test("2.2 only a line that starts with the billing header goes", arguments: [
+        ("x-anthropic-billing-header: a;", nil),
+        ("intro\nx-anthropic-billing-header: a;\nrest", "intro\nrest"),
+        ("mentions x-anthropic-billing-header: inline", "mentions x-anthropic-billing-header: inline"),
+        ("xx-anthropic-billing-header: a", "xx-anthropic-billing-header: a"),
+        ("x-anthropic-billing-heade", "x-anthropic-billing-heade"),
+        ("x-", "x-"),
+        ("   \n\t", nil),
+        ("\u{3000}", nil),
+        ("é", "é"),
+    ] as [(String, String?)])
+    func billingLines(text: String, expected: String?) {
+        #expect(RequestTranslator.withoutBillingHeader(text) == expected)
+    }
+
     @Test("2.2 role: system messages are folded, in order, into the one leading system message")
     func systemMessagesFolded() throws {
         let r = MessagesRequest(model: "m", messages: [

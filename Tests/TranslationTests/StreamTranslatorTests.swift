@@ -10,20 +10,19 @@ struct StreamTranslatorTests {
     /// Usage when the upstream sent none: the input estimate and ~4 characters per output token.
     func estimated(_ outputCharacters: Int) -> Usage { Usage(inputTokens: 100, outputTokens: (outputCharacters + 3) / 4) }
 
-    @Test("4.2 message_start first, with the requested model, id and usage; then a ping")
+    @Test("4.2 message_start first, once, with the requested model, id and usage (pings: ProxyServer)")
     func messageStart() {
         var t = makeTranslator(input: 1234)
         let events = t.start()
         #expect(events == [
             .messageStart(MessagesResponse(id: testMessageID, model: testModel, content: [], usage: Usage(inputTokens: 1234, outputTokens: 0))),
-            .ping,
         ])
         #expect(t.start() == [])
         // receive() starts the message itself when start() was not called.
         var u = makeTranslator()
         let first = u.receive(chunk(content: "x"))
         guard case .messageStart? = first.first else { Issue.record("no message_start first"); return }
-        #expect(first.dropFirst().first == .ping)
+        #expect(first.dropFirst().first == E.textStart(0))
     }
 
     @Test("4.5 text only; no empty text block up front")
@@ -352,9 +351,6 @@ struct StreamTranslatorTests {
         #expect(text == """
             event: message_start
             data: {"message":{"content":[],"id":"msg_test","model":"claude-sonnet-4-5","role":"assistant","stop_reason":null,"stop_sequence":null,"type":"message","usage":{"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"input_tokens":100,"output_tokens":0}},"type":"message_start"}
-
-            event: ping
-            data: {"type":"ping"}
 
             event: content_block_start
             data: {"content_block":{"signature":"","thinking":"","type":"thinking"},"index":0,"type":"content_block_start"}

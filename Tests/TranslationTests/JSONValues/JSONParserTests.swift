@@ -131,7 +131,7 @@ struct JSONWriterTests {
     }
 
     @Test("escapes and numbers", arguments: [
-        JSONValue.string("a\u{8}b\u{c}c\n\r\t\u{1f}\u{7f}/\u{2028}\u{feff}é\"\\"), .double(0.1), .double(1e20), .double(-0.0), .double(5e-324),
+        JSONValue.string("a\u{8}b\u{c}c\n\r\t\u{1f}\u{7f}/\u{2028}\u{feff}é\"\\"), .double(0.1), .double(1e20), .double(-0.0), .double(.leastNonzeroMagnitude),
         .double(123456789.125), .double(0.30000000000000004), .double(1e-7), .double(3.0), .int(Int.min), .int(Int.max),
         ["b": 1, "a": ["B": nil, "a_b": true, "é": "x", "aa": [1.5, "s"]]],
     ])

@@ -47,7 +47,7 @@ func translate(_ chunks: [ChatChunk], finish: Bool = true, toolNames: ToolNameMa
     return events
 }
 
-/// The events after `message_start` (and the `ping` that follows it).
+/// The events after `message_start` (and any `ping`).
 func body(_ events: [StreamEvent]) -> [StreamEvent] {
     Array(events.drop { if case .messageStart = $0 { return true }; if case .ping = $0 { return true }; return false })
 }
