@@ -14,7 +14,8 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 swift build -c release --product nebius-chat >&2
 swift build -c release --product ScriptedUpstreamServer >&2
 
-.build/release/ScriptedUpstreamServer --port 0 >"$work/up.out" 2>/dev/null &
+.build/release/ScriptedUpstreamServer --port 0 --max-records 100 >"$work/up.out" 2>/dev/null &
+up_pid=$!
 until grep -q 'listening on' "$work/up.out" 2>/dev/null; do sleep 0.1; done
 up=$(grep -o 'http://[0-9.:]*' "$work/up.out" | head -1)
 NEBIUS_API_KEY=bench OPENAI_BASE_URL="$up/v1" PORT=0 LOG_LEVEL=error \
@@ -45,14 +46,27 @@ printf '%s' "$small_claude" >"$work/small_claude.json"
 printf '%s' "$small_openai" >"$work/small_openai.json"
 printf '%s' "$stream_claude" >"$work/stream.json"
 
+cpu() {  # CPU seconds used so far by process $1 (user + system)
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
 run() {  # label, url, lua, connections, seconds
-  local out; out=$(wrk -t2 -c"$4" -d"$5"s --latency -s "$3" "$2")
-  local rps p50 p99 errs
+  local out threads=2; [ "$4" -lt 2 ] && threads=1
+  local s0 u0 s1 u1
+  s0=$(cpu "$serve_pid"); u0=$(cpu "$up_pid")
+  out=$(wrk -t"$threads" -c"$4" -d"$5"s --timeout 10s --latency -s "$3" "$2")
+  s1=$(cpu "$serve_pid"); u1=$(cpu "$up_pid")
+  local rps p50 p99 errs total
+  total=$(awk '/requests in/ {print $1}' <<<"$out")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  printf '%-44s c=%-5s %10s req/s  p50 %8s  p99 %8s  %s\n' "$1" "$4" "$rps" "$p50" "$p99" "${errs:-no errors}"
+  printf '%-44s c=%-5s %9s req/s  p50 %8s  p99 %8s  CPU/request: serve %s us, upstream %s us  %s\n' \
+    "$1" "$4" "$rps" "$p50" "$p99" \
+    "$(awk -v a="$s0" -v b="$s1" -v n="$total" 'BEGIN {printf "%.0f", (b - a) * 1e6 / (n > 0 ? n : 1)}')" \
+    "$(awk -v a="$u0" -v b="$u1" -v n="$total" 'BEGIN {printf "%.0f", (b - a) * 1e6 / (n > 0 ? n : 1)}')" \
+    "${errs:-no errors}"
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024/1024)" GiB"}' /proc/meminfo), $(uname -sr)"

@@ -43,7 +43,7 @@ struct MessagesEndpoint: Sendable {
             let logLine = log
             let sse = SSEStream(
                 events: events, pingInterval: .milliseconds(Int64(config.pingInterval * 1000)), encoder: encoder,
-                clientClosed: context.channel.closeFuture
+                channel: context.channel
             ) { usage.observe($0) }
             let logger = self.logger
             let body = ResponseBody { writer in

@@ -13,8 +13,8 @@ struct SSEStream: Sendable {
     let events: MessageEventStream
     let pingInterval: Duration
     let encoder: JSONEncoder
-    /// Completes when the client's connection closes.
-    let clientClosed: EventLoopFuture<Void>
+    /// The client's connection.
+    let channel: any Channel
     /// Called with every event once written, for usage accounting and logs.
     let observe: @Sendable (StreamEvent) -> Void
 
@@ -32,8 +32,7 @@ struct SSEStream: Sendable {
                 for await event in events { continuation.yield(.event(event)) }
                 continuation.yield(.end)
             }
-            // A callback, not a child task: waiting on the future could not be cancelled.
-            clientClosed.whenComplete { _ in continuation.yield(.clientClosed) }
+            let registration = ConnectionMonitor.shared.register(channel) { continuation.yield(.clientClosed) }
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: pingInterval / 4)
@@ -41,6 +40,7 @@ struct SSEStream: Sendable {
                 }
             }
             defer {
+                ConnectionMonitor.shared.unregister(registration)
                 group.cancelAll()
                 continuation.finish()
             }

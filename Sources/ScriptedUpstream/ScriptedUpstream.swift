@@ -37,6 +37,8 @@ public final class ScriptedUpstream: Sendable {
         public var rejectUnknownModels: Bool
         public var maxBodySize: Int
         public var logLevel: Logger.Level
+        /// Keep only the newest this many records (benchmarks); `nil` keeps all.
+        public var maxRecords: Int?
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, catalogue: [UpstreamModel] = ScriptedCatalogue.default,
@@ -187,6 +189,9 @@ public final class ScriptedUpstream: Sendable {
             request.id = state.nextID
             state.nextID += 1
             state.records.append(request)
+            if let limit = configuration.maxRecords, state.records.count > limit {
+                state.records.removeFirst(state.records.count - limit)
+            }
             return request.id
         }
     }

@@ -39,6 +39,9 @@ struct ScriptedUpstreamServer: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.")
     var logLevel: String = "warning"
 
+    @Option(name: .customLong("max-records"), help: "Keep only the newest N recorded requests (for load tests).")
+    var maxRecords: Int?
+
     func run() async throws { try await serve() }
 
     func serve() async throws {
@@ -48,6 +51,7 @@ struct ScriptedUpstreamServer: AsyncParsableCommand {
         }
         configuration.requiredAPIKey = apiKey
         configuration.rejectUnknownModels = strictModels
+        configuration.maxRecords = maxRecords
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
         let server = ScriptedUpstream(configuration: configuration)
         let host = self.host

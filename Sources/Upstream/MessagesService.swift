@@ -90,13 +90,17 @@ public struct MessagesService: MessagesServing {
         return events
     }
 
-    /// `msg_` and 24 random hex digits.
+    /// `msg_` and 24 random hex digits (one call to the random source, not one per digit).
     static func newMessageID() -> String {
         var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef")
-        var id = "msg_"
-        for _ in 0..<24 { id.append(digits[Int.random(in: 0..<16, using: &generator)]) }
-        return id
+        let high = UInt32.random(in: .min ... .max, using: &generator)
+        let low = UInt64.random(in: .min ... .max, using: &generator)
+        return "msg_" + hex(UInt64(high), digits: 8) + hex(low, digits: 16)
+    }
+
+    private static func hex(_ value: UInt64, digits: Int) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 
     /// The request body for a debug line: long strings (images) shortened, keys removed.
