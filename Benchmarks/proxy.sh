@@ -75,5 +75,5 @@ run "through serve, small stream" "$proxy/v1/messages" "$(lua "$work/small_claud
 run "upstream direct, small stream" "$up/v1/chat/completions" "$(lua "$work/small_openai.json" so)" 32 "$secs"
 run "through serve, small stream" "$proxy/v1/messages" "$(lua "$work/small_claude.json" sc)" 32 "$secs"
 run "through serve, largest Claude Code request" "$proxy/v1/messages" "$(lua "$work/large.json" lg)" 32 "$secs"
-run "through serve, 1000 streams of 200 chunks" "$proxy/v1/messages" "$(lua "$work/stream.json" st)" 1000 "$secs"
+run "through serve, 1000 streams of 200 chunks" "$proxy/v1/messages" "$(lua "$work/stream.json" st)" 1000 "$((secs + 10))"
 echo "serve peak RSS: $(awk '/VmHWM/ {print int($2/1024)" MB"}' /proc/$serve_pid/status), now $(awk '/VmRSS/ {print int($2/1024)" MB"}' /proc/$serve_pid/status)"
