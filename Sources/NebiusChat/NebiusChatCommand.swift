@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 
 @main
 struct NebiusChatCommand: AsyncParsableCommand {
@@ -22,4 +24,30 @@ struct NebiusChatCommand: AsyncParsableCommand {
         subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ModelsCommand.self],
         defaultSubcommand: ChatCommand.self
     )
+}
+
+extension NebiusChatCommand {
+    /// ArgumentParser's own `main`, with two changes: a usage error (unknown flag, bad value)
+    /// exits with status 2, as `ask --help` documents and shell tools do, rather than 64; and
+    /// `serve` runs its tasks on NIO's event loops instead of Swift Concurrency's own pool, so the
+    /// request handling and the upstream I/O stop hopping between two sets of threads.
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first == "serve" {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -209,16 +209,21 @@ class Terminal:
     """
 
     def __init__(self, command, env, cwd, width=120, height=40):
-        self.socket = "nebius-e2e-" + uuid.uuid4().hex[:10]
+        # A private tmux server on its own socket file, removed by close().
+        self.directory = tempfile.mkdtemp(prefix="nebius-e2e-tmux-")
+        self.socket = os.path.join(self.directory, "socket")
         self.target = "chat"
+        # The exit status goes to a file: tmux may be slow to reap a dead pane's process.
+        self.status_file = os.path.join(self.directory, "status")
         env_args = ["env", "-i"] + [f"{k}={v}" for k, v in env.items()] + ["TERM=screen"]
+        wrapper = ["sh", "-c", '"$@"; echo $? > ' + self.status_file, "sh"]
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.target, "-x", str(width), "-y", str(height),
-                   "-c", cwd, "--", *env_args, *command)
+                   "-c", cwd, "--", *wrapper, *env_args, *command)
         self._tmux("set-option", "-t", self.target, "remain-on-exit", "on")
         self._tmux("set-option", "-t", self.target, "history-limit", "5000")
 
     def _tmux(self, *args, check=True):
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check)
+        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=check)
 
     def send(self, text):
         self._tmux("send-keys", "-t", self.target, "-l", text)
@@ -258,16 +263,22 @@ class Terminal:
             pytest.fail(f"no empty prompt; screen:\n{self.screen()}", pytrace=False)
 
     def is_running(self):
-        dead = self._tmux("display-message", "-p", "-t", self.target, "#{pane_dead}", check=False).stdout.strip()
-        return dead == "0"
+        return not os.path.exists(self.status_file)
 
     def wait_exit(self, timeout=20.0):
-        wait_until(lambda: not self.is_running(), timeout=timeout, message="nebius-chat to exit")
-        status = self._tmux("display-message", "-p", "-t", self.target, "#{pane_dead_status}").stdout.strip()
-        return int(status) if status else None
+        """Waits for the program to end; returns its exit status (128+N if signal N killed it)."""
+        def status():
+            try:
+                with open(self.status_file) as f:
+                    text = f.read().strip()
+                return ("status", int(text)) if text else None
+            except FileNotFoundError:
+                return None
+        return wait_until(status, timeout=timeout, message="nebius-chat to exit")[1]
 
     def close(self):
         self._tmux("kill-server", check=False)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """`nebius-chat ask` and `nebius-chat models`, end to end against the scripted upstream."""
 import json
+import os
 
 from conftest import BIG_MODEL, user_texts
 
@@ -111,6 +112,14 @@ def test_nothing_to_ask_is_a_usage_error(isolated_env):
     assert "nothing to ask" in result.stderr
 
 
+def test_unknown_flag_is_a_usage_error(isolated_env):
+    result = isolated_env.run(["ask", "--bogus", "hi"])
+    assert result.returncode == 2, (
+        "ArgumentParser exits 64 (EX_USAGE) on a parse error; the root command's main must map "
+        "exitCode(for: error) == .validationFailure to 2, as `ask --help` documents")
+    assert "Unknown option '--bogus'" in result.stderr
+
+
 def test_no_key_exits_2_and_says_where_to_set_it(upstream, isolated_env):
     result = isolated_env.run(["ask", "hello"], env=isolated_env.without("NEBIUS_API_KEY"))
     assert result.returncode == 2
@@ -144,3 +153,23 @@ def test_models_table_and_json(upstream, isolated_env):
     assert by_id[BIG_MODEL]["context_length"] > 0
     assert by_id[BIG_MODEL]["input_usd_per_million_tokens"] > 0
     assert any(r["path"].startswith("/v1/models") for r in upstream.requests())
+
+
+COMPLETIONS = {"bash": "nebius-chat.bash", "zsh": "_nebius-chat", "fish": "nebius-chat.fish"}
+
+
+def test_committed_completion_scripts_are_current(isolated_env):
+    """completions/ must match what the binary generates. To refresh them after changing a
+    command or flag:
+        for s in bash zsh fish; do .build/debug/nebius-chat --generate-completion-script $s; done
+    writing bash to completions/nebius-chat.bash, zsh to completions/_nebius-chat and fish to
+    completions/nebius-chat.fish."""
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    for shell, name in COMPLETIONS.items():
+        generated = isolated_env.run(["--generate-completion-script", shell])
+        assert generated.returncode == 0, generated.stderr
+        with open(os.path.join(root, "completions", name)) as f:
+            committed = f.read()
+        assert committed == generated.stdout, (
+            f"completions/{name} is stale: regenerate it with "
+            f"`.build/debug/nebius-chat --generate-completion-script {shell} > completions/{name}`")

@@ -7,6 +7,8 @@ import json
 import os
 import re
 
+import pytest
+
 from conftest import BIG_MODEL, user_texts, wait_until
 
 SLOW_WORDS = " ".join(f"word{n}" for n in range(60))
@@ -61,6 +63,7 @@ def test_image_with_tab_completed_path_goes_to_the_vision_model(upstream, termin
     shots.mkdir()
     (shots / "holiday-picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     term = start_chat(terminal, cwd=str(tmp_path))
+    wait_until(lambda: any(r["path"].startswith("/v1/models") for r in upstream.requests()), message="the catalogue fetch")
     term.send("/image shots/holi")
     term.press("Tab")
     term.wait_for("/image shots/holiday-picture.png")
@@ -75,6 +78,8 @@ def test_image_with_tab_completed_path_goes_to_the_vision_model(upstream, termin
     parts = body["messages"][-1]["content"]
     assert any(p["type"] == "image_url" and p["image_url"]["url"].startswith("data:image/png;base64,") for p in parts)
     assert any(p["type"] == "text" and p["text"] == "what is in this picture?" for p in parts)
+    # The answer budget fits the vision model's 32k context (a quarter of it), not MAX_TOKENS_LIMIT.
+    assert body["max_tokens"] == 8000
 
 
 def test_ctrl_c_during_a_slow_stream_cancels_and_returns_to_the_prompt(upstream, terminal, isolated_env):
@@ -200,9 +205,18 @@ def test_slash_commands(upstream, terminal):
     term.wait_for("did you mean /model?")
     ask(term, "/model")
     term.wait_for("model: " + BIG_MODEL)
-    term.send("/model openai/gpt-oss-1")
-    term.press("Tab")
-    term.wait_for("/model openai/gpt-oss-120b")
+    # Model ids arrive from the catalogue in the background after start-up: wait until it was
+    # fetched, and type again if Tab came too early.
+    wait_until(lambda: any(r["path"].startswith("/v1/models") for r in upstream.requests()), message="the catalogue fetch")
+    for attempt in range(5):
+        term.send("/model openai/gpt-oss-1")
+        term.press("Tab")
+        try:
+            wait_until(lambda: "/model openai/gpt-oss-120b" in term.cursor_line(), timeout=2, message="completion")
+            break
+        except pytest.fail.Exception:
+            term.press("C-c")
+            term.wait_for_prompt()
     term.press("Enter")
     term.wait_for("Model: openai/gpt-oss-120b")
     ask(term, "/system Answer briefly.")

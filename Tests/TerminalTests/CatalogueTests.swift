@@ -65,6 +65,17 @@ import Testing
         #expect(prices.keys.sorted() == ["Qwen/Qwen2.5-VL-72B-Instruct", "openai/gpt-oss-20b", "zai-org/GLM-4.7-FP8"])
     }
 
+    @Test func defaultAnswerBudgetFitsTheContext() async {
+        #expect(CatalogueCache.defaultMaxTokens(contextLength: 32_000) == 8_000)
+        #expect(CatalogueCache.defaultMaxTokens(contextLength: 202_752) == 16_384)
+        #expect(CatalogueCache.defaultMaxTokens(contextLength: 512) == 256)
+        let cache = CatalogueCache(source: ClosureCatalogueSource { Self.models })
+        #expect(await cache.defaultMaxTokens(for: "Qwen/Qwen2.5-VL-72B-Instruct") == nil, "nothing before the fetch")
+        _ = await cache.models()
+        #expect(await cache.defaultMaxTokens(for: "Qwen/Qwen2.5-VL-72B-Instruct") == 8_000)
+        #expect(await cache.defaultMaxTokens(for: "openai/gpt-oss-20b") == nil, "no context length known")
+    }
+
     @Test func cacheSurvivesAFailingSource() async {
         struct Down: Error {}
         let cache = CatalogueCache(source: ClosureCatalogueSource { throw Down() })

@@ -105,6 +105,16 @@ import Testing
         #expect(throws: SessionLoadError.self) { try SessionStore(directory: dir.path).load(id: "s2") }
     }
 
+    @Test func missingOrOddMetadataStillLoads() throws {
+        let dir = try TemporaryDirectory()
+        dir.write("old.json", text: #"{"model": "m", "messages": [{"role": "user", "content": "hi"}], "usage": {"byModel": 3}}"#)
+        let session = try #require(try SessionStore(directory: dir.path).load(id: "old"))
+        #expect(session.messages == [Message(role: .user, text: "hi")])
+        #expect(session.usage == UsageLedger())
+        #expect(session.id == "old")
+        #expect(session.system == nil)
+    }
+
     @Test func listIsNewestFirstAndMostRecentIsFirst() throws {
         let dir = try TemporaryDirectory()
         let store = SessionStore(directory: dir.path)

@@ -48,8 +48,8 @@ import Testing
         #expect(ledger.summary(prices: [:]) == ["No tokens used yet in this conversation."])
         ledger.record(model: "zai-org/GLM-4.7-FP8", usage: Usage(inputTokens: 12_345, outputTokens: 678))
         #expect(ledger.summary(prices: ["zai-org/GLM-4.7-FP8": glm]) == [
-            "zai-org/GLM-4.7-FP8: 12,345 in, 678 out, 1 request, $0.0063",
-            "total: 12,345 in, 678 out, $0.0063",
+            "zai-org/GLM-4.7-FP8: 12,345 in, 678 out, 1 request, $0.006294",
+            "total: 12,345 in, 678 out, $0.006294",
         ])
         #expect(ledger.summary(prices: [:]).last == "total: 12,345 in, 678 out (cost unknown: the catalogue gives no price for every model used)")
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Terminal
 
 struct AskCommand: AsyncParsableCommand {
@@ -7,21 +6,22 @@ struct AskCommand: AsyncParsableCommand {
         commandName: "ask",
         abstract: "Ask one question and print the answer (for scripts and pipes).",
         discussion: """
-            The prompt is the arguments. When stdin is not a terminal, its content is added
-            after them (arguments, a blank line, then stdin). The answer goes to stdout;
+            The prompt is the arguments. When stdin is not a terminal, its content is added \
+            after them (arguments, a blank line, then stdin). The answer goes to stdout; \
             reasoning (with --think), the usage line and errors go to stderr.
 
             Exit status:
               0    the answer was printed
-              1    the upstream refused or failed (bad key, unknown model, rate limit, broken stream)
-              2    usage error: no prompt, an unusable --image, no API key, a bad setting
+              1    the upstream refused or failed: bad key, unknown model, rate limit,
+                   broken stream
+              2    usage error: no prompt, an unusable --image, no API key, bad setting
               130  interrupted with Ctrl-C (the partial answer stays printed)
 
             Examples:
               nebius-chat ask "What is the capital of Australia?"
               git diff | nebius-chat ask "review this"
               nebius-chat ask --image shot.png "what is in this screenshot?"
-              nebius-chat ask --json -m openai/gpt-oss-20b "say hi" | jq -r '.content[0].text'
+              nebius-chat ask --json "say hi" | jq -r '.content[0].text'
               nebius-chat ask --system "Answer in French" --no-stream hello
             """
     )
@@ -35,7 +35,8 @@ struct AskCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A system prompt.", valueName: "text"))
     var system: String?
 
-    @Option(name: .long, help: ArgumentHelp("Attach an image (png, jpeg, gif, webp); repeat for several.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Attach an image (png, jpeg, gif, webp); repeat for several.", valueName: "path"),
+            completion: .file(extensions: ["png", "jpg", "jpeg", "gif", "webp"]))
     var image: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Upper limit for the answer's tokens (default: the upstream's).", valueName: "n"))
@@ -55,8 +56,7 @@ struct AskCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let piped = isatty(0) == 1 ? nil : String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        guard let prompt = PromptAssembly.prompt(arguments: words, stdin: piped) else {
+        guard let prompt = PromptAssembly.prompt(arguments: words, stdin: StandardInput.readAllIfPiped()) else {
             printError("nebius-chat ask: nothing to ask: give a prompt as arguments or on stdin (see --help).")
             throw ExitCode(AskExitCode.usageError.rawValue)
         }

@@ -6,24 +6,26 @@ struct ChatCommand: AsyncParsableCommand {
         commandName: "chat",
         abstract: "Chat interactively (the default when no subcommand is given).",
         discussion: """
-            Type a prompt and press Enter; the answer streams in, with the model's reasoning
+            Type a prompt and press Enter; the answer streams in, with the model's reasoning \
             dimmed. End a line with \\ to continue on the next one; pasted text is one prompt.
 
-            Keys: Ctrl-C stops an answer (what arrived is kept) or clears the line; Ctrl-D on
-            an empty line leaves; Up/Down and Ctrl-R search the history; Tab completes commands,
-            model ids after /model and file paths after /image.
+            Keys: Ctrl-C stops an answer (what arrived is kept) or clears the line; Ctrl-D on \
+            an empty line leaves; Up/Down and Ctrl-R search the history; Tab completes \
+            commands, model ids after /model and file paths after /image.
 
-            Commands: /help /image PATH... /model [ID] /system [TEXT|-] /clear /retry /undo
+            Commands: /help /image PATH... /model [ID] /system [TEXT|-] /clear /retry /undo \
             /save NAME /load NAME /sessions /usage /think on|off /exit
 
-            Every finished turn is saved to $XDG_DATA_HOME/nebius-chat/sessions/<id>.json;
-            the prompt history is kept in $XDG_STATE_HOME/nebius-chat/history.
+            Every finished turn is saved to $XDG_DATA_HOME/nebius-chat/sessions/<id>.json \
+            (default ~/.local/share); the prompt history is kept in \
+            $XDG_STATE_HOME/nebius-chat/history (default ~/.local/state).
 
             Examples:
-              nebius-chat                          a new conversation with BIG_MODEL
-              nebius-chat -m openai/gpt-oss-120b   with another model (`nebius-chat models` lists them)
-              nebius-chat --continue               pick up the most recent conversation
-              nebius-chat --session work           the conversation saved as "work" (new if none)
+              nebius-chat                         a new conversation with BIG_MODEL
+              nebius-chat -m openai/gpt-oss-120b  another model (see `nebius-chat models`)
+              nebius-chat --continue              pick up the most recent conversation
+              nebius-chat --session work          the conversation saved as "work"
+              NO_COLOR=1 nebius-chat              no colours or other escape codes
             """
     )
 

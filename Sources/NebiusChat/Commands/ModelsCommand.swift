@@ -7,9 +7,9 @@ struct ModelsCommand: AsyncParsableCommand {
         commandName: "models",
         abstract: "List the models of the upstream catalogue: id, vision, context length, price.",
         discussion: """
-            Reads GET /v1/models?verbose=true from OPENAI_BASE_URL. Prices are US dollars per
-            million tokens, in and out, when the catalogue gives them. Nebius retires models
-            every few weeks: this list is what exists today.
+            Reads GET /v1/models?verbose=true from OPENAI_BASE_URL. Prices are US dollars \
+            per million tokens, in and out, when the catalogue gives them. Nebius retires \
+            models every few weeks: this list is what exists today.
 
             Examples:
               nebius-chat models

@@ -58,11 +58,14 @@ public struct AskRunner: Sendable {
             answer: sink, reasoning: options.showReasoning ? err : nil, notes: err, style: errStyle)
         let runner = TurnRunner(service: service)
         let task = Task { await runner.run(request, renderer: renderer) }
-        let outcome: TurnOutcome
-        if let interrupts {
-            outcome = await interrupts.whileArmed(onInterrupt: { task.cancel() }) { await task.value }
-        } else {
-            outcome = await task.value
+        // Ctrl-C (through the monitor) or cancelling the caller's task stops the answer.
+        let outcome = await withTaskCancellationHandler {
+            if let interrupts {
+                return await interrupts.whileArmed(onInterrupt: { task.cancel() }) { await task.value }
+            }
+            return await task.value
+        } onCancel: {
+            task.cancel()
         }
         for warning in outcome.warnings { err.line(errStyle.dim("warning: " + warning)) }
 
@@ -74,8 +77,11 @@ public struct AskRunner: Sendable {
 
         switch outcome.ending {
         case .completed:
+            if outcome.message?.stopReason == .maxTokens {
+                err.line(errStyle.yellow("[the answer reached its token limit; --max-tokens raises it]"))
+            }
             if let usage = outcome.message?.usage {
-                let price = await catalogue?.modelsIfFetched.flatMap { $0.first { $0.id == upstreamModel } }.flatMap(ModelPrice.init)
+                let price = await catalogue?.pricesIfFetched()[upstreamModel]
                 let input = usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens
                 err.line(errStyle.dim(UsageLine.format(
                     model: upstreamModel, usage: usage, seconds: outcome.seconds,

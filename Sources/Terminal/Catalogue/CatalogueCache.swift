@@ -42,9 +42,31 @@ public actor CatalogueCache {
     /// Models already fetched, without waiting.
     public var modelsIfFetched: [UpstreamModel]? { cached }
 
+    /// A `max_tokens` for a model when the user set none: a quarter of its context, at most
+    /// 16k, so that prompt plus answer fit (the translator's default of MAX_TOKENS_LIMIT can
+    /// exceed a small model's whole context). `nil` when the catalogue is not here yet.
+    public func defaultMaxTokens(for id: String) -> Int? {
+        guard let context = cached?.first(where: { $0.id == id })?.contextLength, context > 0 else { return nil }
+        return Self.defaultMaxTokens(contextLength: context)
+    }
+
+    public static func defaultMaxTokens(contextLength: Int) -> Int {
+        min(16_384, max(256, contextLength / 4))
+    }
+
+    /// Prices by model id, fetching the catalogue if needed.
     public func prices() async -> [String: ModelPrice] {
+        Self.prices(of: await models() ?? [])
+    }
+
+    /// Prices from a catalogue already fetched, without waiting (the line after each answer).
+    public func pricesIfFetched() -> [String: ModelPrice] {
+        Self.prices(of: cached ?? [])
+    }
+
+    static func prices(of models: [UpstreamModel]) -> [String: ModelPrice] {
         var prices: [String: ModelPrice] = [:]
-        for model in await models() ?? [] {
+        for model in models {
             if let price = ModelPrice(model) { prices[model.id] = price }
         }
         return prices

@@ -82,14 +82,34 @@ extension ChatREPL {
             out.line(style.dim("prompts with images go to \(options.translation.visionModel); /model ID switches (Tab completes ids)"))
             return
         }
-        let routed = router.route(modelName: id)
-        if routed.contains("/"), let models = await catalogue?.models(), !models.contains(where: { $0.id == routed }) {
-            warn(MissingModelHint.message(model: routed, catalogue: models, needsVision: false))
-            return
-        }
-        conversation.session.model = id
+        guard let chosen = await resolveModel(id) else { return }
+        conversation.session.model = chosen
         saveSession()
-        note("Model: \(id)" + (routed == id ? "" : " (upstream: \(routed))") + ".")
+        note("Model: \(modelDescription).")
+    }
+
+    /// The model `/model NAME` means: a catalogue id as given; a Claude name (`sonnet`) as
+    /// given, for the router; otherwise the one catalogue id that contains NAME. `nil` (after
+    /// saying why) when there is none or several.
+    func resolveModel(_ name: String) async -> String? {
+        let lower = name.lowercased()
+        if ["haiku", "sonnet", "opus"].contains(where: { lower.contains($0) }) { return name }
+        guard let models = await catalogue?.models(), !models.isEmpty else { return name }
+        if models.contains(where: { $0.id == name }) { return name }
+        if name.contains("/") {
+            warn(MissingModelHint.message(model: name, catalogue: models, needsVision: false))
+            return nil
+        }
+        let matches = models.map(\.id).filter { $0.lowercased().contains(lower) }.sorted()
+        switch matches.count {
+        case 1:
+            return matches[0]
+        case 0:
+            warn(MissingModelHint.message(model: name, catalogue: models, needsVision: false))
+        default:
+            warn("'\(name)' matches several models: \(matches.joined(separator: ", ")); say which (Tab completes)")
+        }
+        return nil
     }
 
     func changeSystem(_ change: SlashCommand.SystemChange) {
@@ -140,7 +160,7 @@ extension ChatREPL {
             try? FileManager.default.removeItem(atPath: store.path(for: oldID))
         }
         editor?.updateCompleter { $0.sessionIDs = ($0.sessionIDs.filter { $0 != oldID } + [name]) }
-        note("Saved as '\(name)'; every turn is saved there from now on (/load \(name) or --session \(name) to come back).")
+        note("Saved as '\(name)'; later turns go there too. Back to it: /load \(name) or --session \(name).")
     }
 
     func load(_ name: String) {

@@ -9,20 +9,27 @@ extension ChatREPL {
             conversation.session.id = store.newID()
         case .mostRecent:
             guard let id = store.mostRecentID() else {
-                note("No saved conversation yet; starting a new one.")
+                note("No saved conversation yet; a new one with \(modelDescription).")
                 conversation.session.id = store.newID()
                 return
             }
-            if !resume(id: id) { conversation.session.id = store.newID() }
+            if !resume(id: id) {
+                conversation.session.id = store.newID()
+                note("A new conversation with \(modelDescription).")
+            }
         case .named(let name):
             guard SessionStore.isValidName(name) else {
                 warn("'\(name)' cannot be a session name (letters, digits, - _ . only); starting an unnamed conversation.")
                 conversation.session.id = store.newID()
                 return
             }
-            if !resume(id: name) {
+            if resume(id: name) { return }
+            if FileManager.default.fileExists(atPath: store.path(for: name)) {
+                // Damaged and not movable aside: `resume` chose another id, keep it.
+                note("A new conversation with \(modelDescription), saved as '\(conversation.session.id)'.")
+            } else {
                 conversation.session.id = name
-                note("New conversation '\(name)'.")
+                note("New conversation '\(name)' with \(modelDescription).")
             }
         }
     }
@@ -37,7 +44,7 @@ extension ChatREPL {
             if let system = options.system { session.system = system }
             conversation = Conversation(session: session, maxTokens: options.maxTokens)
             isSaved = true
-            note("Continuing '\(id)': \(session.turns) exchange\(session.turns == 1 ? "" : "s"), model \(session.model).")
+            note("Continuing '\(id)': \(session.turns) exchange\(session.turns == 1 ? "" : "s") with \(modelDescription).")
             showRecap()
             return true
         } catch {

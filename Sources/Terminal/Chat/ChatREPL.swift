@@ -49,8 +49,8 @@ public final class ChatREPL {
             isTerminal: isTerminal,
             completer: LineCompleter(sessionIDs: store.list().map(\.id)))
         startCatalogueFetch()
-        openSession()
         printBanner()
+        openSession()
 
         var pending = ContinuedLine()
         while true {
@@ -95,8 +95,11 @@ public final class ChatREPL {
 
     /// Streams the answer to `user`, then records the turn and saves the session.
     func send(_ user: Message) async {
-        let request = conversation.request(for: user)
+        var request = conversation.request(for: user)
         let upstreamModel = router.route(request)
+        if request.maxTokens == nil, let budget = await catalogue?.defaultMaxTokens(for: upstreamModel) {
+            request.maxTokens = budget
+        }
         let renderer = StreamRenderer(answer: out, reasoning: showReasoning ? out : nil, style: style)
         let runner = self.runner
         let task = Task { await runner.run(request, renderer: renderer) }
@@ -108,11 +111,19 @@ public final class ChatREPL {
             let interrupted: Bool
             if case .interrupted = outcome.ending { interrupted = true } else { interrupted = false }
             conversation.commit(user: user, answer: outcome.message, interrupted: interrupted)
+            if outcome.message?.stopReason == .maxTokens {
+                out.line(style.yellow("[the answer reached its token limit (max_tokens \(request.maxTokens.map(String.init) ?? "default"))]"))
+            }
             if let usage = outcome.message?.usage {
                 conversation.session.usage.record(model: upstreamModel, usage: usage)
-                let price = await catalogue?.prices()[upstreamModel]
-                let cost = price?.cost(input: usage.inputTokens + usage.cacheReadInputTokens, output: usage.outputTokens)
-                out.line(style.dim(UsageLine.format(model: upstreamModel, usage: usage, seconds: outcome.seconds, cost: cost)))
+                // An interrupted answer has no final count: no usage line for it.
+                if !interrupted {
+                    let price = await catalogue?.pricesIfFetched()[upstreamModel]
+                    let input = usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens
+                    let cost = price?.cost(input: input, output: usage.outputTokens)
+                    out.line(style.dim(UsageLine.format(model: upstreamModel, usage: usage, seconds: outcome.seconds, cost: cost)))
+                    out.line()
+                }
             }
             saveSession()
         case .failed(let failure):
@@ -133,11 +144,19 @@ public final class ChatREPL {
         return style.promptSafe(tag + style.bold(">") + " ")
     }
 
+    /// The first line. A resumed conversation brings its own model, named when it is opened.
     func printBanner() {
+        var parts = ["nebius-chat"]
+        if options.resume == .fresh { parts.append(modelDescription) }
+        parts += ["/help for commands", "Ctrl-D to leave"]
+        out.line(style.dim(parts.joined(separator: " · ")))
+    }
+
+    /// `zai-org/GLM-4.7-FP8`, or `sonnet -> Qwen/...` when the name is routed to another model.
+    var modelDescription: String {
         let model = conversation.session.model
         let routed = router.route(modelName: model)
-        let name = routed == model ? model : "\(model) -> \(routed)"
-        out.line(style.dim("nebius-chat · \(name) · /help for commands · Ctrl-D to leave"))
+        return routed == model ? model : "\(model) -> \(routed)"
     }
 
     /// A quiet remark on stdout.

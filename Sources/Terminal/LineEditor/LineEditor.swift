@@ -55,8 +55,16 @@ public final class LineEditor: Sendable {
     public func readLine(prompt: String) async -> LineInput {
         await withCheckedContinuation { continuation in
             queue.async { [isTerminal] in
-                editorState.withLock { $0.interrupted = false }
-                if isTerminal { Self.writeRaw("\u{1B}[?2004h") }
+                editorState.withLock {
+                    $0.interrupted = false
+                    $0.promptWidth = PasteLayout.visibleWidth(ofPrompt: prompt)
+                }
+                if isTerminal {
+                    // libedit's own SIGWINCH handling is off with its signal handling: take the
+                    // terminal's size anew for each line instead.
+                    rl_resize_terminal()
+                    Self.writeRaw("\u{1B}[?2004h")
+                }
                 let raw = readline(prompt)
                 if isTerminal { Self.writeRaw("\u{1B}[?2004l") }
                 let interrupted = editorState.withLock { $0.interrupted }
@@ -89,6 +97,7 @@ public final class LineEditor: Sendable {
             add_history(entry)
             if let historyPath {
                 write_history(historyPath)
+                chmod(historyPath, 0o600)  // prompts are private
             }
         }
     }
@@ -129,92 +138,5 @@ public final class LineEditor: Sendable {
         var bytes = Array(text.utf8)
         _ = bytes.withUnsafeMutableBytes { write(1, $0.baseAddress, $0.count) }
         bytes.removeAll()
-    }
-}
-
-// MARK: - libedit callbacks
-//
-// C callbacks capture nothing, so what they need lives in this global, behind a lock.
-
-struct EditorState: Sendable {
-    var completer = LineCompleter()
-    var isTerminal = false
-    var interrupted = false
-    var candidates: [String] = []
-    var nextCandidate = 0
-}
-
-let editorState = Mutex(EditorState())
-
-/// Runs before each line is read: libedit sets the terminal up anew for every `readline()`,
-/// so turn off signal keys each time, making Ctrl-C a key we bind.
-private let preInput: @convention(c) () -> Int32 = {
-    rl_parse_and_bind("setty -d -isig")
-    return 0
-}
-
-/// Ctrl-C at the prompt: end the read and mark the line as dropped.
-private let interruptKey: @convention(c) (Int32, Int32) -> Int32 = { _, _ in
-    editorState.withLock { $0.interrupted = true }
-    cel_set_done(1)
-    return 0
-}
-
-/// Reads the pasted bytes up to ESC[201~ straight from the terminal (libedit reads one byte at
-/// a time, so the rest of the paste is still there) and inserts them as text: pasted newlines
-/// become part of the line instead of submitting it.
-private let pasteKey: @convention(c) (Int32, Int32) -> Int32 = { _, _ in
-    let end: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]  // ESC [ 2 0 1 ~
-    var bytes: [UInt8] = []
-    var byte: UInt8 = 0
-    while true {
-        let n = read(0, &byte, 1)
-        if n < 0, errno == EINTR { continue }
-        if n <= 0 { break }
-        bytes.append(byte)
-        if bytes.count >= end.count, Array(bytes.suffix(end.count)) == end {
-            bytes.removeLast(end.count)
-            break
-        }
-        if bytes.count > 16 * 1024 * 1024 { break }
-    }
-    var text = String(decoding: bytes, as: UTF8.self)
-    text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-    rl_insert_text(text)
-    return 0
-}
-
-/// Tab: ask the ``LineCompleter``; `nil` with `rl_attempted_completion_over = 0` lets libedit
-/// complete file names.
-private let attemptCompletion: @convention(c) (UnsafePointer<CChar>?, Int32, Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = { text, _, end in
-    let word = text.map { String(cString: $0) } ?? ""
-    let buffer = cel_line_buffer().map { String(cString: $0) } ?? ""
-    let line = String(decoding: Array(buffer.utf8).prefix(Int(max(0, end))), as: UTF8.self)
-    let completion = editorState.withLock { $0.completer.complete(line: line, word: word) }
-    switch completion {
-    case .filenames:
-        cel_set_attempted_completion_over(0)
-        return nil
-    case .nothing:
-        cel_set_attempted_completion_over(1)
-        return nil
-    case .candidates(let candidates):
-        cel_set_attempted_completion_over(1)
-        guard !candidates.isEmpty else { return nil }
-        editorState.withLock {
-            $0.candidates = candidates
-            $0.nextCandidate = 0
-        }
-        return rl_completion_matches(text, generateCandidate)
-    }
-}
-
-/// libedit calls this with state 0, 1, 2, ... and frees what it returns; `nil` ends the list.
-private let generateCandidate: @convention(c) (UnsafePointer<CChar>?, Int32) -> UnsafeMutablePointer<CChar>? = { _, state in
-    editorState.withLock { s in
-        if state == 0 { s.nextCandidate = 0 }
-        guard s.nextCandidate < s.candidates.count else { return nil }
-        defer { s.nextCandidate += 1 }
-        return strdup(s.candidates[s.nextCandidate])
     }
 }

@@ -60,10 +60,10 @@ public enum ModelsListing {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
+    /// Prices per million tokens run from cents to a few dollars: three decimals for all, so
+    /// the column lines up.
     static func perMillion(_ value: Double) -> String {
-        // Prices per million tokens are usually cents to a few dollars.
-        let rounded = (value * 1000).rounded() / 1000
-        return UsageLedger.fixed(rounded, digits: rounded < 1 ? 3 : 2)
+        UsageLedger.fixed(value, digits: 3)
     }
 }
 

@@ -84,6 +84,8 @@ public struct StreamRenderer: Sendable {
     public mutating func finishInterrupted() {
         closeBlock()
         separateFromAnswer()
+        // A terminal has echoed `^C` after whatever was last written.
+        if !wroteAnswer && !wroteReasoning && notes.isTerminal { notes.write("\n") }
         notes.write(style.yellow("[interrupted]") + "\n")
     }
 

@@ -31,6 +31,24 @@ public struct Session: Sendable, Hashable, Codable {
         self.usage = usage
     }
 
+    enum CodingKeys: String, CodingKey {
+        case version, id, model, system, created, updated, messages, usage
+    }
+
+    /// Only `model` and `messages` are required: metadata that is missing or unreadable (an
+    /// older or newer version of the file) takes its default rather than losing the conversation.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = (try? c.decodeIfPresent(Int.self, forKey: .version)) ?? 1
+        id = (try? c.decodeIfPresent(String.self, forKey: .id)) ?? ""
+        model = try c.decode(String.self, forKey: .model)
+        system = try? c.decodeIfPresent(String.self, forKey: .system)
+        created = (try? c.decodeIfPresent(Date.self, forKey: .created)) ?? Date(timeIntervalSince1970: 0)
+        updated = (try? c.decodeIfPresent(Date.self, forKey: .updated)) ?? created
+        messages = try c.decode([Message].self, forKey: .messages)
+        usage = (try? c.decodeIfPresent(UsageLedger.self, forKey: .usage)) ?? UsageLedger()
+    }
+
     /// The first line of the first prompt, shortened: how `/sessions` names a conversation.
     public var title: String {
         for message in messages where message.role == .user {

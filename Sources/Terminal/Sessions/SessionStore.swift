@@ -151,10 +151,11 @@ public enum SessionLoadError: Error, Sendable, Hashable, CustomStringConvertible
         case .unreadable(let path):
             return "cannot read \(path) (permissions?)"
         case .corrupt(let path, let reason, let keptAs):
+            let name = (path as NSString).lastPathComponent
             if let keptAs {
-                return "\(path) is damaged (\(reason)); it is kept unchanged as \(keptAs) and a new conversation starts"
+                return "\(name) is damaged (\(reason)); kept unchanged as \(keptAs)"
             }
-            return "\(path) is damaged (\(reason)) and could not be moved aside; it is left as it is and this conversation will not be saved over it"
+            return "\(path) is damaged (\(reason)) and could not be moved aside; it is left as it is, and this conversation is saved elsewhere"
         }
     }
 }

@@ -13,12 +13,22 @@ public struct UsageLedger: Sendable, Hashable, Codable {
         public var outputTokens = 0
         public var requests = 0
         public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case requests
+            case inputTokens = "input_tokens"
+            case outputTokens = "output_tokens"
+        }
     }
 
     /// Per upstream model id.
     public private(set) var byModel: [String: Tally] = [:]
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case byModel = "by_model"
+    }
 
     public mutating func record(model: String, usage: Usage) {
         var tally = byModel[model] ?? Tally()

@@ -1,0 +1,761 @@
+"""Upstream fault matrix for `nebius-chat serve` (issue 5, part 1; PROTOCOL sections 4 and 5).
+
+One row per fault x mode (stream / non-stream), run against the real binary in front of the
+scripted upstream, with raw `http.client` so that exact statuses, headers and SSE bytes are
+seen. Every request has a client-side timeout, so a hang fails the row instead of the run.
+
+At the end of the module the matrix (row, mode, expected, got, result) is printed to the real
+stdout (visible under -q) and, when every row of the module ran, written to the
+`fault-matrix` section of docs/RELIABILITY.md.
+
+    pytest -q -p no:cacheprovider Tests/E2E/test_fault_matrix.py
+
+The 100 MB rows take a few minutes on a debug build; FAULT_MATRIX_HUGE_MB overrides the size
+(the docs are then not rewritten, as the figures would not be the 100 MB ones).
+"""
+import contextlib
+import datetime
+import json
+import os
+import re
+import socket
+import sys
+import time
+import urllib.parse
+import http.client
+
+import pytest
+
+import serve_support
+from serve_support import CLIENT_KEY, running_proxy
+
+MODEL = "claude-sonnet-4-5"
+# Seconds of upstream silence before serve gives up (REQUEST_TIMEOUT of the main proxy).
+IDLE_TIMEOUT = 2
+# Client-side timeout of one ordinary request: well above every expected latency
+# (retries included), well below any sensible test timeout.
+CLIENT_TIMEOUT = 15
+HUGE_MB = int(os.environ.get("FAULT_MATRIX_HUGE_MB", "100"))
+HUGE_BYTES = HUGE_MB * 1_000_000
+# Client-side limit for the huge rows: a debug build moves about 1-2 MB/s through the
+# translator, and folding 100 MB into one non-streamed message takes about two minutes.
+HUGE_TIMEOUT = 480
+# What "bounded" means for serve's peak RSS while it streams HUGE_BYTES.
+HUGE_STREAM_RSS_LIMIT_KB = 200 * 1024
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DOC_PATH = os.path.join(ROOT, "docs", "RELIABILITY.md")
+DOC_SECTION = "fault-matrix"
+COMMAND = "pytest -q -p no:cacheprovider Tests/E2E/test_fault_matrix.py"
+
+RESULTS = []  # one dict per row, in run order
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP helpers
+
+
+class Reply:
+    """One response: status, lowercased headers, raw body, seconds until the body ended."""
+
+    def __init__(self, status, headers, body, elapsed):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.elapsed = elapsed
+
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def error_type(self):
+        try:
+            body = self.json()
+        except ValueError:
+            return None
+        if body.get("type") != "error":
+            return None
+        return body.get("error", {}).get("type")
+
+    @property
+    def error_message(self):
+        return self.json()["error"]["message"]
+
+    def events(self):
+        return parse_sse(self.body)
+
+
+def messages_body(content, stream, max_tokens=64):
+    return {"model": MODEL, "max_tokens": max_tokens, "stream": stream,
+            "messages": [{"role": "user", "content": content}]}
+
+
+def post(url, body, timeout=CLIENT_TIMEOUT, deadline=None):
+    """POSTs /v1/messages and reads the whole answer. `timeout` bounds every socket read,
+    `deadline` (seconds) the whole exchange."""
+    parts = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    started = time.monotonic()
+    limit = started + (deadline or timeout * 4)
+    try:
+        conn.request("POST", "/v1/messages", body=json.dumps(body),
+                     headers={"x-api-key": CLIENT_KEY, "content-type": "application/json"})
+        response = conn.getresponse()
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        pieces = []
+        while True:
+            piece = response.read1(1 << 20)
+            if not piece:
+                break
+            pieces.append(piece)
+            if time.monotonic() > limit:
+                raise TimeoutError(f"the answer did not end within {limit - started:.0f} s")
+        return Reply(response.status, headers, b"".join(pieces), time.monotonic() - started)
+    finally:
+        conn.close()
+
+
+def parse_sse(raw):
+    """[(event, data)] of an SSE body; every frame must have both lines and agree on the type."""
+    frames = []
+    text = raw.decode("utf-8")
+    for block in text.split("\n\n"):
+        if not block.strip():
+            continue
+        event, data = None, []
+        for line in block.split("\n"):
+            if line.startswith("event:"):
+                event = line[len("event:"):].strip()
+            elif line.startswith("data:"):
+                data.append(line[len("data:"):].lstrip())
+        assert event is not None, f"SSE frame without an event: line: {block[:200]!r}"
+        payload = json.loads("\n".join(data))
+        assert payload.get("type") == event, f"event {event!r} carries type {payload.get('type')!r}"
+        frames.append((event, payload))
+    return frames
+
+
+def streamed_text(frames):
+    return "".join(d["delta"].get("text", "") for e, d in frames
+                   if e == "content_block_delta" and d["delta"]["type"] == "text_delta")
+
+
+def chat_requests(upstream):
+    return [r for r in upstream.requests() if "chat/completions" in r["path"]]
+
+
+def wait_for(predicate, timeout=5.0, interval=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+def process_state(pid):
+    """The State line of /proc/PID/status ('S (sleeping)'), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("State:"):
+                    return line.split(":", 1)[1].strip()
+    except FileNotFoundError:
+        return None
+    return None
+
+
+def vm_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def assert_serving(proxy):
+    """The serve process is alive (not a zombie) and answers /health quickly."""
+    url, _, log_path, pid = proxy
+    state = process_state(pid)
+    assert state is not None and not state.startswith("Z"), \
+        f"serve (pid {pid}) is gone: {state}; log tail:\n{open(log_path).read()[-2000:]}"
+    parts = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        conn.request("GET", "/health")
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200
+    finally:
+        conn.close()
+
+
+def closed_loopback_port():
+    """A loopback port nobody listens on (bound, then released)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording rows
+
+
+class Row:
+    def __init__(self, name, mode, expected):
+        self.name, self.mode, self.expected = name, mode, expected
+        self.got = ""
+        self.failures = []
+
+    def check(self, condition, what):
+        if not condition:
+            self.failures.append(what)
+        return condition
+
+
+@contextlib.contextmanager
+def row(name, mode, expected):
+    """Records one matrix row, whatever happens; fails the test when a check failed."""
+    r = Row(name, mode, expected)
+    try:
+        yield r
+    except BaseException as error:
+        r.failures.append(f"{type(error).__name__}: {error}"[:300])
+        if not r.got:
+            r.got = f"{type(error).__name__}: {str(error)[:100]}"
+        raise
+    finally:
+        RESULTS.append({"row": r.name, "mode": r.mode, "expected": r.expected, "got": r.got,
+                        "result": "pass" if not r.failures else "FAIL: " + "; ".join(r.failures)})
+    if r.failures:
+        pytest.fail(f"{name} [{mode}]: expected {expected}; got {r.got}; failed: {r.failures}")
+
+
+def describe_error(reply, requests=None):
+    got = f"{reply.status} {reply.error_type}"
+    if "retry-after" in reply.headers:
+        got += f", retry-after: {reply.headers['retry-after']}"
+    if requests is not None:
+        got += f", {requests} upstream request{'s' if requests != 1 else ''}"
+    return got
+
+
+def describe_stream(reply, frames, requests=None):
+    kinds = [e for e, _ in frames]
+    if "error" in kinds:
+        error = [d for e, d in frames if e == "error"][-1]["error"]
+        got = f"{reply.status} + event: error {error['type']}"
+    elif kinds and kinds[-1] == "message_stop":
+        got = f"{reply.status}, complete ({len(streamed_text(frames)):,} chars, message_stop)"
+    else:
+        got = f"{reply.status}, ended after {kinds[-1] if kinds else 'nothing'}"
+    if requests is not None:
+        got += f", {requests} upstream request{'s' if requests != 1 else ''}"
+    return got
+
+
+def markdown_table(results):
+    lines = ["| row | mode | expected | got | result |", "|---|---|---|---|---|"]
+    for r in results:
+        cells = [r["row"], r["mode"], r["expected"], r["got"], r["result"]]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def show(request, text):
+    """Prints past pytest's output capture (so that the table shows even under -q)."""
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    context = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
+    with context:
+        print(text, file=sys.__stdout__, flush=True)
+
+
+def update_doc_section(section, content):
+    """Replaces the `section` block of docs/RELIABILITY.md (creating the file when needed)."""
+    begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
+    block = f"{begin}\n{content.rstrip()}\n{end}\n"
+    os.makedirs(os.path.dirname(DOC_PATH), exist_ok=True)
+    text = open(DOC_PATH).read() if os.path.exists(DOC_PATH) else (
+        "# Reliability\n\nHow `nebius-chat serve` behaves under faults, measured by the tests "
+        "that produced each section below.\n\n")
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
+    with open(DOC_PATH, "w") as f:
+        f.write(text)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matrix_report(request):
+    yield
+    if not RESULTS:
+        return
+    table = markdown_table(RESULTS)
+    show(request, "\n\nFault matrix (nebius-chat serve)\n" + table + "\n")
+    module_items = [i for i in request.session.items if i.module is request.module]
+    complete = len(RESULTS) == len(module_items) and HUGE_MB == 100
+    if complete and not os.environ.get("FAULT_MATRIX_NO_DOC"):
+        failed = sum(1 for r in RESULTS if r["result"] != "pass" and not r["result"].startswith("xfail"))
+        content = (
+            "## Upstream fault matrix\n\n"
+            "Each row runs the real `nebius-chat serve` binary in front of the scripted upstream "
+            "(`ScriptedUpstreamServer`) and asserts exactly what a client sees. Settings: "
+            f"`MAX_RETRIES=1`, `REQUEST_TIMEOUT={IDLE_TIMEOUT}` (the 100 MB rows: 120; the retry-limit "
+            "rows: `MAX_RETRIES=3` and `0`). Retryable statuses are scripted to fail on every attempt, so "
+            "the client sees the error after the retries; the upstream request count shows whether "
+            "a retry happened.\n\n"
+            f"Produced by `{COMMAND}` (debug build) on "
+            f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}: "
+            f"{len(RESULTS)} rows, {failed} failed.\n\n" + table + "\n")
+        update_doc_section(DOC_SECTION, content)
+
+
+# ---------------------------------------------------------------------------------------------
+# Proxies
+
+
+@pytest.fixture(scope="module")
+def proxy():
+    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "1"}) as (url, upstream, log):
+        yield url, upstream, log, serve_support.current_proxy_pid
+
+
+@pytest.fixture
+def fresh(proxy):
+    """The shared proxy with an empty upstream queue and record; checked alive afterwards."""
+    proxy[1].reset()
+    yield proxy
+    assert_serving(proxy)
+
+
+MODES = [pytest.param(True, id="stream"), pytest.param(False, id="non-stream")]
+
+
+def mode_name(stream):
+    return "stream" if stream else "non-stream"
+
+
+# ---------------------------------------------------------------------------------------------
+# Before the first byte: the upstream could not be reached
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_connection_refused(stream):
+    port = closed_loopback_port()
+    base = f"http://127.0.0.1:{port}/v1"
+    with row("connection refused", mode_name(stream), f"500 api_error naming {base.replace(str(port), 'PORT')}") as r:
+        with running_proxy({"OPENAI_BASE_URL": base, "MAX_RETRIES": "1"}) as (url, upstream, log):
+            pid = serve_support.current_proxy_pid
+            reply = post(url, messages_body("hello", stream))
+            r.got = describe_error(reply) + f", {reply.elapsed:.2f} s"
+            r.check(reply.status == 500, "status 500")
+            r.check(reply.error_type == "api_error", "api_error")
+            r.check(base in reply.error_message, "message names the base URL")
+            r.check(reply.elapsed < 5, "answered within 5 s (retries are few and fast)")
+            if base in reply.error_message:
+                r.got += ", names the URL"
+            assert_serving((url, upstream, log, pid))
+
+
+# ---------------------------------------------------------------------------------------------
+# Before the first byte: upstream error statuses
+
+# (row, behaviour, retryable, expected status, expected type, message must contain)
+STATUS_ROWS = [
+    ("401", {"type": "error", "status": 401}, False, 401, "authentication_error", "Nebius API key"),
+    ("403", {"type": "error", "status": 403}, False, 403, "permission_error", "Nebius API key"),
+    ("404 model", {"type": "error", "status": 404, "code": "model_not_found"}, False, 404, "not_found_error",
+     "Qwen/Qwen3-Coder-480B-A35B-Instruct"),
+    ("400", {"type": "error", "status": 400, "message": "max_tokens is too large for this model"}, False, 400,
+     "invalid_request_error", "max_tokens is too large for this model"),
+    ("422 {\"detail\":[...]}", {"type": "error", "status": 422, "shape": "detail", "message": "field required"}, False,
+     400, "invalid_request_error", "field required"),
+    ("429 with Retry-After: 1", {"type": "error", "status": 429, "retry_after": 1}, True, 429, "rate_limit_error",
+     "rate limit"),
+    ("429 without Retry-After", {"type": "error", "status": 429}, True, 429, "rate_limit_error", "rate limit"),
+    ("500", {"type": "error", "status": 500}, True, 500, "api_error", "HTTP 500"),
+    ("502", {"type": "error", "status": 502}, True, 500, "api_error", "HTTP 502"),
+    ("503", {"type": "error", "status": 503}, True, 529, "overloaded_error", "overloaded"),
+    ("504", {"type": "error", "status": 504}, True, 504, "timeout_error", "timed out"),
+]
+
+
+@pytest.mark.parametrize("stream", MODES)
+@pytest.mark.parametrize("name,behaviour,retryable,status,error_type,needle", STATUS_ROWS,
+                         ids=[r[0] for r in STATUS_ROWS])
+def test_upstream_error_status(fresh, name, behaviour, retryable, status, error_type, needle, stream):
+    url, upstream, _, _ = fresh
+    attempts = 2 if retryable else 1  # MAX_RETRIES=1
+    expected = f"{status} {error_type}"
+    if "retry_after" in behaviour:
+        expected += ", retry-after: 1"
+    expected += f", {attempts} upstream request{'s' if attempts > 1 else ''}"
+    with row(f"upstream {name}", mode_name(stream), expected) as r:
+        for _ in range(attempts):
+            upstream.enqueue(behaviour)
+        reply = post(url, messages_body("hello", stream))
+        requests = len(chat_requests(upstream))
+        r.got = describe_error(reply, requests)
+        r.check(reply.status == status, f"status {status}")
+        r.check(reply.error_type == error_type, error_type)
+        r.check(reply.error_type is not None and needle.lower() in reply.error_message.lower(),
+                f"message mentions {needle!r}")
+        r.check(requests == attempts, f"{attempts} upstream requests")
+        if "retry_after" in behaviour:
+            r.check(reply.headers.get("retry-after") == "1", "retry-after: 1 forwarded")
+            r.check(reply.elapsed >= 1.0, "waited the 1 s Retry-After before the retry")
+        else:
+            r.check("retry-after" not in reply.headers, "no retry-after header")
+        r.check(reply.headers.get("content-type", "").startswith("application/json"), "JSON error body")
+
+
+# ---------------------------------------------------------------------------------------------
+# Stalls
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_stall_before_first_byte(fresh, stream):
+    url, upstream, _, _ = fresh
+    with row("stall before the first byte", mode_name(stream),
+             f"504 timeout_error after REQUEST_TIMEOUT ({IDLE_TIMEOUT} s), upstream request closed") as r:
+        upstream.enqueue({"type": "stall", "seconds": None})
+        upstream.enqueue({"type": "stall", "seconds": None})
+        reply = post(url, messages_body("hello", stream))
+        closed = wait_for(lambda: all(q["client_closed"] for q in chat_requests(upstream)), timeout=3)
+        requests = len(chat_requests(upstream))
+        r.got = describe_error(reply, requests) + f", {reply.elapsed:.1f} s"
+        if closed:
+            r.got += ", upstream request closed"
+        r.check(reply.status == 504, "status 504")
+        r.check(reply.error_type == "timeout_error", "timeout_error")
+        r.check(IDLE_TIMEOUT - 0.2 <= reply.elapsed < IDLE_TIMEOUT + 3, "answered right after the idle timeout")
+        r.check(bool(closed), "the upstream request was closed")
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_stall_mid_stream(fresh, stream):
+    url, upstream, _, _ = fresh
+    expected = ("200, then event: error timeout_error, stream ends" if stream
+                else "504 timeout_error")
+    with row("stall mid-stream", mode_name(stream), expected + f" (after {IDLE_TIMEOUT} s idle)") as r:
+        upstream.enqueue({"type": "text", "text": "a b c d", "chunks": 4,
+                          "fault": {"kind": "stall", "after": 2, "seconds": None}})
+        reply = post(url, messages_body("hello", stream))
+        closed = wait_for(lambda: all(q["client_closed"] for q in chat_requests(upstream)), timeout=3)
+        requests = len(chat_requests(upstream))
+        if stream:
+            frames = reply.events()
+            r.got = describe_stream(reply, frames, requests) + f", {reply.elapsed:.1f} s"
+            r.check(reply.status == 200, "status 200")
+            r.check(frames and frames[0][0] == "message_start", "message_start first")
+            r.check(frames and frames[-1][0] == "error", "the stream ends with the error event")
+            r.check(frames and frames[-1][1]["error"]["type"] == "timeout_error", "timeout_error")
+            r.check(not any(d.get("delta", {}).get("stop_reason") == "error" for _, d in frames),
+                    "no invented stop_reason: error")
+        else:
+            r.got = describe_error(reply, requests) + f", {reply.elapsed:.1f} s"
+            r.check(reply.status == 504, "status 504")
+            r.check(reply.error_type == "timeout_error", "timeout_error")
+        if closed:
+            r.got += ", upstream request closed"
+        r.check(IDLE_TIMEOUT - 0.2 <= reply.elapsed < IDLE_TIMEOUT + 3, "ended right after the idle timeout")
+        r.check(bool(closed), "the upstream request was closed")
+
+
+# ---------------------------------------------------------------------------------------------
+# Failures after the first byte
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_reset_mid_stream(fresh, stream):
+    url, upstream, _, _ = fresh
+    expected = ("200, then event: error api_error, no retry (1 upstream request)" if stream
+                else "500 api_error")
+    with row("reset mid-stream", mode_name(stream), expected) as r:
+        upstream.enqueue({"type": "text", "text": "a b c d e f", "chunks": 6, "fault": {"kind": "reset", "after": 2}})
+        upstream.enqueue({"type": "text", "text": "a retry must not see this"})
+        reply = post(url, messages_body("hello", stream))
+        requests = len(chat_requests(upstream))
+        if stream:
+            frames = reply.events()
+            r.got = describe_stream(reply, frames, requests)
+            r.check(reply.status == 200, "status 200")
+            r.check(frames and frames[-1][0] == "error", "the stream ends with the error event")
+            r.check(frames and frames[-1][1]["error"]["type"] == "api_error", "api_error")
+            r.check("message_stop" not in [e for e, _ in frames], "no message_stop")
+            r.check(requests == 1, "not retried after the first byte")
+        else:
+            r.got = describe_error(reply, requests)
+            r.check(reply.status == 500, "status 500")
+            r.check(reply.error_type == "api_error", "api_error")
+        r.check(reply.elapsed < 5, "no hang")
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_malformed_frame_is_skipped(fresh, stream):
+    url, upstream, _, _ = fresh
+    with row("malformed JSON frame", mode_name(stream), "200, frame skipped, the answer completes") as r:
+        upstream.enqueue({"type": "text", "text": "a b c d", "chunks": 4, "fault": {"kind": "malformed", "after": 2}})
+        reply = post(url, messages_body("hello", stream))
+        if stream:
+            frames = reply.events()
+            r.got = describe_stream(reply, frames)
+            r.check(reply.status == 200, "status 200")
+            r.check([e for e, _ in frames][-1:] == ["message_stop"], "ends with message_stop")
+            r.check("error" not in [e for e, _ in frames], "no error event")
+            r.check(streamed_text(frames) == "a b c d", "the whole text")
+        else:
+            r.got = f"{reply.status}"
+            r.check(reply.status == 200, "status 200")
+            text = reply.json()["content"][0]["text"] if reply.status == 200 else None
+            r.got += f", text {text!r}"
+            r.check(text == "a b c d", "the whole text")
+            r.check(reply.status == 200 and reply.json()["stop_reason"] == "end_turn", "end_turn")
+
+
+ERROR_FRAMES = [
+    pytest.param("error frame mid-stream", {"kind": "error_frame", "after": 2}, "api_error", 500,
+                 "Internal error while generating", id="internal"),
+    pytest.param("error frame mid-stream (overloaded)", {"kind": "error_frame", "after": 2, "message": "Model overloaded",
+                                                         "error_type": "overloaded_error", "code": 503},
+                 "overloaded_error", 529, "Model overloaded", id="overloaded"),
+]
+
+
+@pytest.mark.parametrize("stream", MODES)
+@pytest.mark.parametrize("name,fault,error_type,status,needle", ERROR_FRAMES)
+def test_error_frame_mid_stream(fresh, name, fault, error_type, status, needle, stream):
+    url, upstream, _, _ = fresh
+    expected = f"200, then event: error {error_type}" if stream else f"{status} {error_type}"
+    with row(name, mode_name(stream), expected + " quoting the upstream message") as r:
+        upstream.enqueue({"type": "text", "text": "a b c d", "chunks": 4, "fault": fault})
+        upstream.enqueue({"type": "text", "text": "a retry must not see this"})
+        reply = post(url, messages_body("hello", stream))
+        requests = len(chat_requests(upstream))
+        if stream:
+            frames = reply.events()
+            r.got = describe_stream(reply, frames, requests)
+            r.check(reply.status == 200, "status 200")
+            r.check(frames and frames[-1][0] == "error", "the stream ends with the error event")
+            error = frames[-1][1].get("error", {}) if frames else {}
+            r.check(error.get("type") == error_type, error_type)
+            r.check(needle in error.get("message", ""), "quotes the upstream message")
+            r.check(requests == 1, "not retried after the first byte")
+        else:
+            r.got = describe_error(reply, requests)
+            r.check(reply.status == status, f"status {status}")
+            r.check(reply.error_type == error_type, error_type)
+            r.check(reply.error_type is not None and needle in reply.error_message, "quotes the upstream message")
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_stream_without_done(fresh, stream):
+    url, upstream, _, _ = fresh
+    with row("stream without [DONE]", mode_name(stream), "200, the answer completes (end_turn)") as r:
+        upstream.enqueue({"type": "text", "text": "one two three", "chunks": 3, "done": False})
+        reply = post(url, messages_body("hello", stream))
+        if stream:
+            frames = reply.events()
+            r.got = describe_stream(reply, frames)
+            r.check(reply.status == 200, "status 200")
+            r.check([e for e, _ in frames][-1:] == ["message_stop"], "ends with message_stop")
+            r.check(streamed_text(frames) == "one two three", "the whole text")
+            deltas = [d for e, d in frames if e == "message_delta"]
+            r.check(deltas and deltas[-1]["delta"]["stop_reason"] == "end_turn", "end_turn")
+        else:
+            r.got = f"{reply.status}"
+            r.check(reply.status == 200, "status 200")
+            if reply.status == 200:
+                message = reply.json()
+                r.got += f", text {message['content'][0]['text']!r}, {message['stop_reason']}"
+                r.check(message["content"][0]["text"] == "one two three", "the whole text")
+                r.check(message["stop_reason"] == "end_turn", "end_turn")
+        r.check(reply.elapsed < 5, "no hang")
+
+
+# ---------------------------------------------------------------------------------------------
+# An upstream that sends 100 MB
+
+
+def read_stream_counting(url, body, timeout, deadline):
+    """Streams the answer, parsing frames as they come, without keeping the body: returns
+    (status, text characters, event kinds in order (deduplicated runs), last error, seconds)."""
+    parts = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    started = time.monotonic()
+    try:
+        conn.request("POST", "/v1/messages", body=json.dumps(body),
+                     headers={"x-api-key": CLIENT_KEY, "content-type": "application/json"})
+        response = conn.getresponse()
+        if response.status != 200:
+            return response.status, 0, [], response.read(), time.monotonic() - started
+        buffer, chars, kinds, error = b"", 0, [], None
+        while True:
+            piece = response.read1(1 << 20)
+            if not piece:
+                break
+            if time.monotonic() - started > deadline:
+                raise TimeoutError(f"the stream did not end within {deadline} s")
+            buffer += piece
+            *frames, buffer = buffer.split(b"\n\n")
+            for frame in frames:
+                if not frame.strip():
+                    continue
+                event, data = None, b""
+                for line in frame.split(b"\n"):
+                    if line.startswith(b"event:"):
+                        event = line[6:].strip().decode()
+                    elif line.startswith(b"data:"):
+                        data += line[5:].lstrip()
+                assert event is not None, "SSE frame without an event: line"
+                if not kinds or kinds[-1] != event:
+                    kinds.append(event)
+                if event == "content_block_delta":
+                    chars += len(json.loads(data)["delta"].get("text", ""))
+                elif event == "error":
+                    error = json.loads(data)["error"]
+        assert not buffer.strip(), "the stream ended inside a frame"
+        return response.status, chars, kinds, error, time.monotonic() - started
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_upstream_sends_100_mb(stream):
+    size = f"{HUGE_MB} MB"
+    if stream:
+        expected = (f"200, all {size} arrive (or event: error), serve peak RSS < "
+                    f"{HUGE_STREAM_RSS_LIMIT_KB // 1024} MB")
+    else:
+        expected = f"200 with the whole {size} text, or a clear error; no crash"
+    with row(f"upstream sends {size}", mode_name(stream), expected) as r:
+        with running_proxy({"REQUEST_TIMEOUT": "120", "MAX_RETRIES": "1"}) as (url, upstream, log):
+            pid = serve_support.current_proxy_pid
+            rss_before = vm_kb(pid, "VmHWM")
+            upstream.enqueue({"type": "huge", "bytes": HUGE_BYTES, "chunk_size": 65536})
+            body = messages_body("hello", stream, max_tokens=1024)
+            if stream:
+                status, chars, kinds, error, elapsed = read_stream_counting(url, body, timeout=120, deadline=HUGE_TIMEOUT)
+                peak = vm_kb(pid, "VmHWM")
+                r.got = f"{status}, {chars:,} chars"
+                if error:
+                    r.got += f", event: error {error['type']}"
+                elif kinds[-1:] == ["message_stop"]:
+                    r.got += ", message_stop"
+                r.got += f", {elapsed:.0f} s, serve VmHWM {rss_before // 1024} -> {peak // 1024} MB"
+                r.check(status == 200, "status 200")
+                r.check((chars == HUGE_BYTES and kinds[-1:] == ["message_stop"]) or error is not None,
+                        "everything arrived, or a clean error event")
+                r.check(peak < HUGE_STREAM_RSS_LIMIT_KB, "serve's peak RSS stayed bounded")
+            else:
+                reply = post(url, body, timeout=HUGE_TIMEOUT, deadline=HUGE_TIMEOUT)
+                peak = vm_kb(pid, "VmHWM")
+                if reply.status == 200:
+                    message = reply.json()
+                    text = "".join(b.get("text", "") for b in message["content"])
+                    r.got = f"200, {len(text):,} chars, {message['stop_reason']}"
+                    r.check(len(text) == HUGE_BYTES, "the whole text")
+                    r.check(message["stop_reason"] in ("end_turn", "max_tokens"), "a stop reason")
+                else:
+                    r.got = describe_error(reply)
+                    r.check(reply.error_type is not None, "a clear Anthropic error")
+                r.got += f", {reply.elapsed:.0f} s, serve VmHWM {rss_before // 1024} -> {peak // 1024} MB"
+            assert_serving((url, upstream, log, pid))
+
+
+# ---------------------------------------------------------------------------------------------
+# Retries
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_retry_recovers_before_first_byte(fresh, stream):
+    url, upstream, _, _ = fresh
+    with row("retry: 502 then success (MAX_RETRIES=1)", mode_name(stream), "200 'recovered', 2 upstream requests") as r:
+        upstream.enqueue({"type": "fail_then_succeed", "times": 1, "status": 502,
+                          "then": {"type": "text", "text": "recovered"}})
+        reply = post(url, messages_body("hello", stream))
+        requests = len(chat_requests(upstream))
+        text = (streamed_text(reply.events()) if stream else reply.json()["content"][0]["text"]) \
+            if reply.status == 200 else None
+        r.got = f"{reply.status} {text!r}, {requests} upstream requests"
+        r.check(reply.status == 200, "status 200")
+        r.check(text == "recovered", "the retried answer")
+        r.check(requests == 2, "2 upstream requests")
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_retry_honours_retry_after(fresh, stream):
+    url, upstream, _, _ = fresh
+    with row("retry: 429 Retry-After: 1 then success (MAX_RETRIES=1)", mode_name(stream),
+             "200 after >= 1 s, 2 upstream requests") as r:
+        upstream.enqueue({"type": "fail_then_succeed", "times": 1, "status": 429, "retry_after": 1,
+                          "then": {"type": "text", "text": "waited"}})
+        reply = post(url, messages_body("hello", stream))
+        requests = len(chat_requests(upstream))
+        text = (streamed_text(reply.events()) if stream else reply.json()["content"][0]["text"]) \
+            if reply.status == 200 else None
+        r.got = f"{reply.status} {text!r} after {reply.elapsed:.2f} s, {requests} upstream requests"
+        r.check(reply.status == 200, "status 200")
+        r.check(text == "waited", "the retried answer")
+        r.check(reply.elapsed >= 1.0, "waited at least the Retry-After")
+        r.check(reply.elapsed < 3.0, "did not wait much longer")
+        r.check(requests == 2, "2 upstream requests")
+
+
+@pytest.fixture(scope="module")
+def proxy_retries_3():
+    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "3"}) as (url, upstream, log):
+        yield url, upstream, log, serve_support.current_proxy_pid
+
+
+@pytest.fixture(scope="module")
+def proxy_retries_0():
+    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "0"}) as (url, upstream, log):
+        yield url, upstream, log, serve_support.current_proxy_pid
+
+
+@pytest.mark.parametrize("stream", MODES)
+@pytest.mark.parametrize("retries", [3, 0])
+def test_retries_stop_at_max_retries(request, retries, stream):
+    proxy = request.getfixturevalue(f"proxy_retries_{retries}")
+    url, upstream, _, _ = proxy
+    upstream.reset()
+    with row(f"retry: 503 on every attempt (MAX_RETRIES={retries})", mode_name(stream),
+             f"529 overloaded_error, {retries + 1} upstream request{'s' if retries else ''}") as r:
+        for _ in range(retries + 3):
+            upstream.enqueue({"type": "error", "status": 503})
+        reply = post(url, messages_body("hello", stream))
+        requests = len(chat_requests(upstream))
+        r.got = describe_error(reply, requests) + f", {reply.elapsed:.1f} s"
+        r.check(reply.status == 529, "status 529")
+        r.check(reply.error_type == "overloaded_error", "overloaded_error")
+        r.check(requests == retries + 1, f"{retries + 1} upstream requests")
+    upstream.reset()
+    assert_serving(proxy)
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_no_retry_after_first_byte_even_with_retries_left(proxy_retries_3, stream):
+    url, upstream, _, _ = proxy_retries_3
+    upstream.reset()
+    expected = "200 + event: error api_error" if stream else "500 api_error"
+    with row("retry: reset after the first byte (MAX_RETRIES=3)", mode_name(stream),
+             expected + ", 1 upstream request") as r:
+        upstream.enqueue({"type": "text", "text": "a b c d", "chunks": 4, "fault": {"kind": "reset", "after": 2}})
+        upstream.enqueue({"type": "text", "text": "a retry must not see this"})
+        reply = post(url, messages_body("hello", stream))
+        requests = len(chat_requests(upstream))
+        if stream:
+            frames = reply.events()
+            r.got = describe_stream(reply, frames, requests)
+            r.check(reply.status == 200 and frames[-1][0] == "error", "200 then event: error")
+            r.check(requests == 1, "1 upstream request")
+        else:
+            r.got = describe_error(reply, requests)
+            r.check(reply.status == 500 and reply.error_type == "api_error", "500 api_error")
+            # No byte went to a non-streaming client yet; a retry would be allowed by the
+            # protocol but is not made: the row records the count without requiring it.
+    upstream.reset()
+    assert_serving(proxy_retries_3)
