@@ -55,8 +55,6 @@ let package = Package(
                 "ProxyServer", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // A scriptable OpenAI-compatible server that misbehaves on demand (tests, benchmarks).

@@ -1,6 +1,4 @@
 import ArgumentParser
-import NIOCore
-import NIOPosix
 
 @main
 struct NebiusChatCommand: AsyncParsableCommand {
@@ -27,14 +25,9 @@ struct NebiusChatCommand: AsyncParsableCommand {
 }
 
 extension NebiusChatCommand {
-    /// ArgumentParser's own `main`, with two changes: a usage error (unknown flag, bad value)
-    /// exits with status 2, as `ask --help` documents and shell tools do, rather than 64; and
-    /// `serve` runs its tasks on NIO's event loops instead of Swift Concurrency's own pool, so the
-    /// request handling and the upstream I/O stop hopping between two sets of threads.
+    /// ArgumentParser's own `main`, except that a usage error (unknown flag, bad value) exits
+    /// with status 2, as `ask --help` documents and shell tools do, rather than 64.
     static func main() async {
-        if CommandLine.arguments.dropFirst().first == "serve" {
-            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        }
         do {
             var command = try await asyncParseAsRoot(nil)
             if var asyncCommand = command as? AsyncParsableCommand {
