@@ -24,6 +24,9 @@ public struct RequestTranslator: Sendable {
         self.config = config
     }
 
+    /// `max_tokens` sent when the request has none (`ask` and the REPL may leave it out).
+    public static let defaultMaxTokens = 8192
+
     public func translate(_ request: MessagesRequest, upstreamModel: String) throws(APIError) -> TranslatedRequest {
         var state = TranslationState()
         var messages: [ChatMessage] = []
@@ -44,7 +47,10 @@ public struct RequestTranslator: Sendable {
         }
 
         var chat = ChatRequest(model: upstreamModel, messages: Self.mergingAdjacentRoles(messages))
-        chat.maxTokens = min(max(request.maxTokens ?? config.maxTokens, config.minTokens), config.maxTokens)
+        // Without a client value, ask for a moderate answer rather than the ceiling, which can
+        // exceed a small model's whole context.
+        let asked = request.maxTokens ?? min(Self.defaultMaxTokens, config.maxTokens)
+        chat.maxTokens = min(max(asked, config.minTokens), config.maxTokens)
         chat.temperature = request.temperature
         chat.topP = request.topP
         chat.topK = request.topK

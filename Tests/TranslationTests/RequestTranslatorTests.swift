@@ -426,3 +426,15 @@ struct RequestTranslatorTests {
         #expect(t.chat.model == "small/model")
     }
 }
+
+@Suite("2.9 max_tokens without a client value")
+struct RequestTranslatorDefaultMaxTokensTests {
+    @Test("2.9 no max_tokens: a moderate default, still within the limits")
+    func defaultWhenAbsent() throws {
+        let request = MessagesRequest(model: "claude-sonnet-4-5", messages: [Message(role: .user, text: "hi")])
+        let wide = try RequestTranslator(config: TranslationConfig(maxTokens: 32768)).translate(request, upstreamModel: "m")
+        #expect(wide.chat.maxTokens == RequestTranslator.defaultMaxTokens)
+        let narrow = try RequestTranslator(config: TranslationConfig(maxTokens: 2048)).translate(request, upstreamModel: "m")
+        #expect(narrow.chat.maxTokens == 2048)
+    }
+}
