@@ -130,7 +130,7 @@ def test_rate_limit_error(client):
 
 
 def test_overloaded_error(client):
-    with pytest.raises(anthropic.InternalServerError) as info:
+    with pytest.raises(anthropic.OverloadedError) as info:
         client.messages.create(model="claude-sonnet-4-5", max_tokens=16,
                                messages=[{"role": "user", "content": "[[script:error status=503]]"}])
     assert info.value.status_code == 529
