@@ -41,18 +41,15 @@ final class ConnectionMonitor: Sendable {
 
     private let state = Mutex(State())
 
-    /// Registers `hook` for `channel`'s closing; runs it at once if the channel is already closed.
+    /// Registers `hook` for `channel`'s closing. A connection that closed in the microseconds
+    /// before a request registers is not noticed here; the first write to it fails instead.
     func register(_ channel: any Channel, _ hook: @escaping @Sendable () -> Void) -> Registration {
         let connection = ObjectIdentifier(channel)
-        let registration = state.withLock { state in
+        return state.withLock { state in
             state.nextID += 1
             state.hooks[connection, default: [:]][state.nextID] = hook
             return Registration(connection: connection, id: state.nextID)
         }
-        if !channel.isActive {
-            connectionClosed(connection)
-        }
-        return registration
     }
 
     func unregister(_ registration: Registration) {

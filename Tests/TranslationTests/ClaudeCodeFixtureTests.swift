@@ -90,7 +90,8 @@ struct ClaudeCodeFixtureTests {
 
         // 2.9 max_tokens clamped, reasoning effort from thinking.
         let askedMax = raw["max_tokens"]?.intValue
-        #expect(chat.maxTokens == min(max(askedMax ?? config.maxTokens, config.minTokens), config.maxTokens))
+        let expectedAsk = askedMax ?? min(RequestTranslator.defaultMaxTokens, config.maxTokens)
+        #expect(chat.maxTokens == min(max(expectedAsk, config.minTokens), config.maxTokens))
         let thinking = raw["thinking"]?["type"]?.stringValue
         if thinking == "adaptive" || thinking == "enabled" {
             #expect(chat.reasoningEffort != nil)
