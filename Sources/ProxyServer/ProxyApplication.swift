@@ -60,7 +60,11 @@ public struct ProxyApplication: Sendable {
     {
         Application(
             router: router(),
-            server: .http1(configuration: .init(additionalChannelHandlers: [ClientDisconnectHandler()])),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ClientDisconnectHandler()],
+                // Closes connections idle between requests, or too slow to send a request
+                // (slowloris); a running response is never cut.
+                idleTimeout: .seconds(Int64(server.idleTimeout)))),
             configuration: .init(address: .hostname(server.host, port: server.port), serverName: "nebius-chat"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? server.port

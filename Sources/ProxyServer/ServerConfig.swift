@@ -8,14 +8,18 @@ public struct ServerConfig: Sendable, Hashable {
     public var maxBodyBytes: Int
     /// Seconds of upstream silence after which a `ping` event is sent to the client.
     public var pingInterval: Double
+    /// Seconds after which a connection with no request in progress (or one whose request does
+    /// not finish arriving) is closed.
+    public var idleTimeout: Double
 
     public init(host: String = "127.0.0.1", port: Int = 8083, clientAPIKey: String? = nil,
-                maxBodyBytes: Int = 32 * 1024 * 1024, pingInterval: Double = 15) {
+                maxBodyBytes: Int = 32 * 1024 * 1024, pingInterval: Double = 15, idleTimeout: Double = 30) {
         self.host = host
         self.port = port
         self.clientAPIKey = clientAPIKey
         self.maxBodyBytes = maxBodyBytes
         self.pingInterval = pingInterval
+        self.idleTimeout = max(1, idleTimeout)
     }
 
     /// Whether the listen address is reachable only from this machine.

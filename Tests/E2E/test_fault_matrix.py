@@ -11,7 +11,8 @@ stdout (visible under -q) and, when every row of the module ran, written to the
     pytest -q -p no:cacheprovider Tests/E2E/test_fault_matrix.py
 
 The 100 MB rows take a few minutes on a debug build; FAULT_MATRIX_HUGE_MB overrides the size
-(the docs are then not rewritten, as the figures would not be the 100 MB ones).
+(the docs are then not rewritten, as the figures would not be the 100 MB ones);
+FAULT_MATRIX_NO_DOC=1 leaves the docs alone in any case.
 """
 import contextlib
 import datetime
@@ -20,6 +21,7 @@ import os
 import re
 import socket
 import sys
+import textwrap
 import time
 import urllib.parse
 import http.client
@@ -298,17 +300,20 @@ def matrix_report(request):
     complete = len(RESULTS) == len(module_items) and HUGE_MB == 100
     if complete and not os.environ.get("FAULT_MATRIX_NO_DOC"):
         failed = sum(1 for r in RESULTS if r["result"] != "pass" and not r["result"].startswith("xfail"))
-        content = (
-            "## Upstream fault matrix\n\n"
+        intro = textwrap.fill(
             "Each row runs the real `nebius-chat serve` binary in front of the scripted upstream "
-            "(`ScriptedUpstreamServer`) and asserts exactly what a client sees. Settings: "
-            f"`MAX_RETRIES=1`, `REQUEST_TIMEOUT={IDLE_TIMEOUT}` (the 100 MB rows: 120; the retry-limit "
-            "rows: `MAX_RETRIES=3` and `0`). Retryable statuses are scripted to fail on every attempt, so "
-            "the client sees the error after the retries; the upstream request count shows whether "
-            "a retry happened.\n\n"
+            "(`ScriptedUpstreamServer`) and asserts exactly what a client sees: status and Anthropic "
+            "error type before the first byte, `event: error` after a 200 for failures mid-stream. "
+            f"Settings: `MAX_RETRIES=1`, `REQUEST_TIMEOUT={IDLE_TIMEOUT}` (the 100 MB rows: 120; the "
+            "retry-limit rows: `MAX_RETRIES=3` and `0`). Retryable statuses are scripted to fail on "
+            "every attempt, so the client sees the error after the retries; the count of upstream "
+            "requests shows whether a retry happened. Every request has a client-side timeout, so a "
+            "hang fails its row.", width=100)
+        produced = textwrap.fill(
             f"Produced by `{COMMAND}` (debug build) on "
             f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}: "
-            f"{len(RESULTS)} rows, {failed} failed.\n\n" + table + "\n")
+            f"{len(RESULTS)} rows, {failed} failed.", width=100)
+        content = "## Upstream fault matrix\n\n" + intro + "\n\n" + produced + "\n\n" + table + "\n"
         update_doc_section(DOC_SECTION, content)
 
 
@@ -326,8 +331,14 @@ def proxy():
 def fresh(proxy):
     """The shared proxy with an empty upstream queue and record; checked alive afterwards."""
     proxy[1].reset()
+    before = len(RESULTS)
     yield proxy
-    assert_serving(proxy)
+    try:
+        assert_serving(proxy)
+    except BaseException as error:
+        for entry in RESULTS[before:]:
+            entry["result"] = f"FAIL: serve not serving afterwards: {error}"[:200]
+        raise
 
 
 MODES = [pytest.param(True, id="stream"), pytest.param(False, id="non-stream")]

@@ -296,10 +296,6 @@ def test_no_key_when_the_upstream_is_unreachable():
     assert not leaks, leaks
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ErrorMapping.map truncates the upstream message to 800 characters (upstreamMessage -> "
-    "truncate) before it redacts the key, so a key that straddles the cut is no longer matched "
-    "and its first characters reach the client's error body and serve's warning log line"))
 @pytest.mark.parametrize("shape", ["openai", "text"])
 def test_no_key_fragment_when_an_echo_is_cut(shape):
     with traced_proxy() as (url, admin, log_paths, proc):

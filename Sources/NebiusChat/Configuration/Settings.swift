@@ -53,7 +53,8 @@ struct Settings: Sendable {
             port: try reader.int("PORT", default: 8083, in: 0...65535),
             clientAPIKey: layers.value("ANTHROPIC_API_KEY")?.value,
             maxBodyBytes: try reader.int("MAX_BODY_BYTES", default: 32 * 1024 * 1024, in: 1024...1_073_741_824),
-            pingInterval: try reader.double("PING_INTERVAL", default: 15, in: 0.05...3600)
+            pingInterval: try reader.double("PING_INTERVAL", default: 15, in: 0.05...3600),
+            idleTimeout: try reader.double("IDLE_TIMEOUT", default: 30, in: 1...86_400)
         )
         let level = reader.string("LOG_LEVEL", default: "info").lowercased()
         guard let parsed = Logger.Level(rawValue: level == "warn" ? "warning" : level) else {
