@@ -36,9 +36,16 @@ public struct Message: Sendable, Hashable, Codable {
 extension KeyedDecodingContainer {
     /// Content that may be a plain string (one text block) or a list of blocks.
     func decodeBlocksOrString(forKey key: Key) throws -> [ContentBlock] {
-        if let text = try? decode(String.self, forKey: key) {
-            return [.text(TextBlock(text: text))]
+        do {
+            return [.text(TextBlock(text: try decode(String.self, forKey: key)))]
+        } catch DecodingError.typeMismatch {
+            guard (try? decodeNil(forKey: key)) == false, (try? nestedUnkeyedContainer(forKey: key)) != nil else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: key, in: self, debugDescription: "expected a string or an array of content blocks")
+            }
+            return try decode([ContentBlock].self, forKey: key)
         }
-        return try decode([ContentBlock].self, forKey: key)
+        // Any other failure (a string that is not valid UTF-8, say) is the string's own error,
+        // not "expected an array".
     }
 }

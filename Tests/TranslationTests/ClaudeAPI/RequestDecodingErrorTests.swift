@@ -38,7 +38,7 @@ struct RequestDecodingErrorTests {
         #expect(message(#"{"model": 5, "messages": []}"#) == "model: expected a string")
         #expect(message(#"{"model": "m", "messages": [], "max_tokens": "many"}"#) == "max_tokens: expected a number")
         #expect(message(#"{"model": "m", "messages": [], "stream": "yes"}"#) == "stream: expected a boolean")
-        #expect(message(#"{"model": "m", "messages": [{"role": "user", "content": 7}]}"#) == "messages[0].content: expected an array")
+        #expect(message(#"{"model": "m", "messages": [{"role": "user", "content": 7}]}"#) == "messages[0].content: expected a string or an array of content blocks")
         #expect(message(#"{"model": "m", "messages": [], "tools": [{"name": 3}]}"#) == "tools[0].name: expected a string")
     }
 
