@@ -78,6 +78,11 @@ public struct UpstreamClient: Sendable {
     public static func makeHTTPClient(config: UpstreamConfig) -> HTTPClient {
         let connect = TimeAmount.milliseconds(Int64(max(0.001, config.connectTimeout) * 1000))
         var configuration = HTTPClient.Configuration(timeout: .init(connect: connect))
+        // AsyncHTTPClient keeps 8 HTTP/1 connections per host by default: the 9th concurrent
+        // stream would wait for a free one (and time out waiting). A proxy in front of Claude
+        // Code and its subagents needs one connection per concurrent stream.
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: config.maxConnections)
         configuration.httpVersion = .automatic
         configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)

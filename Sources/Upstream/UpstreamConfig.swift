@@ -12,6 +12,8 @@ public struct UpstreamConfig: Sendable, Hashable {
     public var maxRetries: Int
     /// Upper bound for one backoff wait, including a `Retry-After` the upstream asked for.
     public var maxRetryDelay: Double
+    /// Concurrent HTTP/1 connections to the upstream (one per concurrent stream).
+    public var maxConnections: Int
     /// Extra headers sent upstream (`CUSTOM_HEADER_X_FOO=bar` -> `X-Foo: bar`).
     public var extraHeaders: [(name: String, value: String)]
 
@@ -24,6 +26,7 @@ public struct UpstreamConfig: Sendable, Hashable {
         connectTimeout: Double = 10,
         maxRetries: Int = 2,
         maxRetryDelay: Double = 10,
+        maxConnections: Int = 1024,
         extraHeaders: [(name: String, value: String)] = []
     ) {
         var base = baseURL
@@ -34,6 +37,7 @@ public struct UpstreamConfig: Sendable, Hashable {
         self.connectTimeout = connectTimeout
         self.maxRetries = maxRetries
         self.maxRetryDelay = maxRetryDelay
+        self.maxConnections = max(1, maxConnections)
         self.extraHeaders = extraHeaders
     }
 

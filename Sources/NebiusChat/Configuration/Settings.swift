@@ -43,6 +43,7 @@ struct Settings: Sendable {
             requestTimeout: try reader.double("REQUEST_TIMEOUT", default: 90, in: 0.1...86_400),
             connectTimeout: try reader.double("CONNECT_TIMEOUT", default: 10, in: 0.1...600),
             maxRetries: try reader.int("MAX_RETRIES", default: 2, in: 0...10),
+            maxConnections: try reader.int("MAX_UPSTREAM_CONNECTIONS", default: 1024, in: 1...65536),
             extraHeaders: headers
         )
         guard upstream.baseURL.hasPrefix("http://") || upstream.baseURL.hasPrefix("https://") else {

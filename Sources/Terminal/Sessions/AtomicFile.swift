@@ -41,6 +41,19 @@ enum AtomicFile {
             throw FileError(operation: "rename", path: path, code: code)
         }
         syncDirectory(directory)
+        removeAbandonedTemporaries(directory: directory, name: name)
+    }
+
+    /// Removes `.<name>.tmp-<pid>` files left by processes that were killed mid-write.
+    static func removeAbandonedTemporaries(directory: String, name: String) {
+        let prefix = "." + name + ".tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = pid_t(entry.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(directory + "/" + entry)
+            }
+        }
     }
 
     /// Moves `path` to `destination` only if nothing is there yet (never overwrites).
