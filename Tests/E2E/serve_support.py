@@ -103,3 +103,28 @@ def running_proxy(extra_env=None, client_key=CLIENT_KEY):
                     p.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     p.kill()
+
+
+def process_state(pid):
+    """The State line of /proc/PID/status ('S (sleeping)'), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("State:"):
+                    return line.split(":", 1)[1].strip()
+    except FileNotFoundError:
+        return None
+    return None
+
+
+def vm_kb(pid, field):
+    """A field of /proc/PID/status in kB (VmRSS, VmHWM, ...)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def open_fds(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))

@@ -30,7 +30,7 @@ import urllib.parse
 import pytest
 
 import serve_support
-from serve_support import CLIENT_KEY, running_proxy
+from serve_support import CLIENT_KEY, running_proxy, process_state, vm_kb, open_fds
 
 MODEL = "claude-sonnet-4-5"
 TIMEOUT = 15
@@ -53,29 +53,6 @@ FIGURES = {}   # measured numbers for the docs
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def process_state(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("State:"):
-                    return line.split(":", 1)[1].strip()
-    except FileNotFoundError:
-        return None
-    return None
-
-
-def vm_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def open_fds(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
 
 
 def health(url, timeout=5):

@@ -29,7 +29,7 @@ import http.client
 import pytest
 
 import serve_support
-from serve_support import CLIENT_KEY, running_proxy
+from serve_support import CLIENT_KEY, running_proxy, process_state, vm_kb
 
 MODEL = "claude-sonnet-4-5"
 # Seconds of upstream silence before serve gives up (REQUEST_TIMEOUT of the main proxy).
@@ -154,26 +154,6 @@ def wait_for(predicate, timeout=5.0, interval=0.02):
             return value
         time.sleep(interval)
     return None
-
-
-def process_state(pid):
-    """The State line of /proc/PID/status ('S (sleeping)'), or None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("State:"):
-                    return line.split(":", 1)[1].strip()
-    except FileNotFoundError:
-        return None
-    return None
-
-
-def vm_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
 
 
 def assert_serving(proxy):
