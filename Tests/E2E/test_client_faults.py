@@ -21,7 +21,6 @@ import os
 import re
 import socket
 import statistics
-import sys
 import textwrap
 import threading
 import time
@@ -30,6 +29,7 @@ import urllib.parse
 import pytest
 
 import serve_support
+from reliability_doc import show, update_doc_section, whole_module_selected
 from serve_support import CLIENT_KEY, running_proxy, process_state, vm_kb, open_fds
 
 MODEL = "claude-sonnet-4-5"
@@ -43,7 +43,6 @@ SLOWLORIS_TRICKLE_SECONDS = 10
 SLOWLORIS_CLOSE_LIMIT = 40
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DOC_PATH = os.path.join(ROOT, "docs", "RELIABILITY.md")
 DOC_SECTION = "client-faults"
 COMMAND = "pytest -q -p no:cacheprovider Tests/E2E/test_client_faults.py"
 
@@ -139,27 +138,6 @@ def row(case, expected):
         RESULTS.append(entry)
 
 
-def show(request, text):
-    """Prints past pytest's output capture (so that the table shows even under -q)."""
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    context = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
-    with context:
-        print(text, file=sys.__stdout__, flush=True)
-
-
-def update_doc_section(section, content):
-    begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
-    block = f"{begin}\n{content.rstrip()}\n{end}\n"
-    os.makedirs(os.path.dirname(DOC_PATH), exist_ok=True)
-    text = open(DOC_PATH).read() if os.path.exists(DOC_PATH) else (
-        "# Reliability\n\nHow `nebius-chat serve` behaves under faults, measured by the tests "
-        "that produced each section below.\n\n")
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    with open(DOC_PATH, "w") as f:
-        f.write(text)
-
-
 def markdown_table(results):
     lines = ["| case | expected | got | result |", "|---|---|---|---|"]
     for r in results:
@@ -190,7 +168,8 @@ def report(request):
             f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.", width=100)
         content = ("## Client-side faults\n\n" + intro + "\n\n" + produced + "\n\nMeasured:\n\n" + figures
                    + "\n\n" + table + "\n")
-        update_doc_section(DOC_SECTION, content)
+        if whole_module_selected(request):
+            update_doc_section(DOC_SECTION, content)
 
 
 @pytest.fixture(autouse=True)

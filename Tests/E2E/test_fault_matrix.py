@@ -18,9 +18,7 @@ import contextlib
 import datetime
 import json
 import os
-import re
 import socket
-import sys
 import textwrap
 import time
 import urllib.parse
@@ -29,6 +27,7 @@ import http.client
 import pytest
 
 import serve_support
+from reliability_doc import show, update_doc_section, whole_module_selected
 from serve_support import CLIENT_KEY, running_proxy, process_state, vm_kb
 
 MODEL = "claude-sonnet-4-5"
@@ -46,7 +45,6 @@ HUGE_TIMEOUT = 480
 HUGE_STREAM_RSS_LIMIT_KB = 200 * 1024
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DOC_PATH = os.path.join(ROOT, "docs", "RELIABILITY.md")
 DOC_SECTION = "fault-matrix"
 COMMAND = "pytest -q -p no:cacheprovider Tests/E2E/test_fault_matrix.py"
 
@@ -247,28 +245,6 @@ def markdown_table(results):
     return "\n".join(lines)
 
 
-def show(request, text):
-    """Prints past pytest's output capture (so that the table shows even under -q)."""
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    context = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
-    with context:
-        print(text, file=sys.__stdout__, flush=True)
-
-
-def update_doc_section(section, content):
-    """Replaces the `section` block of docs/RELIABILITY.md (creating the file when needed)."""
-    begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
-    block = f"{begin}\n{content.rstrip()}\n{end}\n"
-    os.makedirs(os.path.dirname(DOC_PATH), exist_ok=True)
-    text = open(DOC_PATH).read() if os.path.exists(DOC_PATH) else (
-        "# Reliability\n\nHow `nebius-chat serve` behaves under faults, measured by the tests "
-        "that produced each section below.\n\n")
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end) + r"\n?", re.S)
-    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
-    with open(DOC_PATH, "w") as f:
-        f.write(text)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def matrix_report(request):
     yield
@@ -277,7 +253,7 @@ def matrix_report(request):
     table = markdown_table(RESULTS)
     show(request, "\n\nFault matrix (nebius-chat serve)\n" + table + "\n")
     module_items = [i for i in request.session.items if i.module is request.module]
-    complete = len(RESULTS) == len(module_items) and HUGE_MB == 100
+    complete = whole_module_selected(request) and len(RESULTS) == len(module_items) and HUGE_MB == 100
     if complete and not os.environ.get("FAULT_MATRIX_NO_DOC"):
         failed = sum(1 for r in RESULTS if r["result"] != "pass" and not r["result"].startswith("xfail"))
         intro = textwrap.fill(

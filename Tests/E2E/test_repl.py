@@ -10,20 +10,9 @@ import re
 import pytest
 
 from conftest import BIG_MODEL, user_texts, wait_until
+from repl_support import ask, start_chat
 
 SLOW_WORDS = " ".join(f"word{n}" for n in range(60))
-
-
-def start_chat(terminal, *args, **kwargs):
-    term = terminal(*args, **kwargs)
-    term.wait_for("/help for commands")
-    term.wait_for_prompt()
-    return term
-
-
-def ask(term, text):
-    term.send(text)
-    term.press("Enter")
 
 
 def test_prompt_streams_an_answer(upstream, terminal):

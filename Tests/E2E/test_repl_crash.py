@@ -25,18 +25,7 @@ import warnings
 import pytest
 
 from conftest import BIG_MODEL, user_texts, wait_until
-
-
-def start_chat(terminal, *args, **kwargs):
-    term = terminal(*args, **kwargs)
-    term.wait_for("/help for commands")
-    term.wait_for_prompt()
-    return term
-
-
-def ask(term, text):
-    term.send(text)
-    term.press("Enter")
+from repl_support import ask, start_chat
 
 
 def pane_program_pid(term):
