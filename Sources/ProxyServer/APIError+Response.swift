@@ -1,17 +1,25 @@
 import ClaudeAPI
 import Foundation
 import Hummingbird
+import Upstream
 
 extension APIError {
     /// The error as an HTTP response with the Anthropic error body.
-    func response(retryAfter: Int? = nil) -> Response {
+    func response(retryAfter: Int? = nil, status: Int? = nil) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         let body = (try? JSONEncoder().encode(ErrorResponse(error: self))) ?? Data(#"{"type":"error","error":{"type":"api_error","message":"error"}}"#.utf8)
         return Response(
-            status: HTTPResponse.Status(code: type.httpStatus),
+            status: HTTPResponse.Status(code: status ?? type.httpStatus),
             headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension UpstreamFailure {
+    /// The error response, with the failure's status and `retry-after`.
+    func response() -> Response {
+        error.response(retryAfter: retryAfter, status: status)
     }
 }
 

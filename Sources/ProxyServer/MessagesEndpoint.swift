@@ -35,16 +35,16 @@ struct MessagesEndpoint: Sendable {
         if parsed.stream == true {
             let events: MessageEventStream
             do {
-                events = try await cancelOnDisconnect(context.channel) { [service] in try await service.stream(parsed) }
+                let heartbeat = Duration.milliseconds(Int64(config.pingInterval * 1000))
+                events = try await cancelOnDisconnect(context.channel) { [service] in
+                    try await service.stream(parsed, heartbeat: heartbeat)
+                }
             } catch {
                 return failureResponse(error, log: log, started: started)
             }
             let usage = UsageTally()
             let logLine = log
-            let sse = SSEStream(
-                events: events, pingInterval: .milliseconds(Int64(config.pingInterval * 1000)), encoder: encoder,
-                channel: context.channel
-            ) { usage.observe($0) }
+            let sse = SSEStream(events: events, encoder: encoder, channel: context.channel) { usage.observe($0) }
             let logger = self.logger
             let body = ResponseBody { writer in
                 do {
@@ -76,7 +76,7 @@ struct MessagesEndpoint: Sendable {
             return APIError(.api, "The request was cancelled.").response()
         }
         let failure = Self.failure(error)
-        return log.finish(logger, failure.error.response(retryAfter: failure.retryAfter), started: started, error: failure.error)
+        return log.finish(logger, failure.response(), started: started, error: failure.error)
     }
 
     func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {

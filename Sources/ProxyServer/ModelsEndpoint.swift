@@ -16,7 +16,7 @@ struct ModelsEndpoint: Sendable {
             return jsonResponse(ModelList(data: models.map(ModelCatalogue.info)), encoder: JSONEncoder())
         } catch {
             logger.warning("GET /v1/models failed: \(error.error.message)")
-            return error.error.response(retryAfter: error.retryAfter)
+            return error.response()
         }
     }
 
@@ -28,7 +28,7 @@ struct ModelsEndpoint: Sendable {
         do {
             models = try await catalogue.models().map(ModelCatalogue.info)
         } catch {
-            return error.error.response(retryAfter: error.retryAfter)
+            return error.response()
         }
         if let found = models.first(where: { $0.id == id }) {
             return jsonResponse(found, encoder: JSONEncoder())

@@ -4,72 +4,48 @@ import Hummingbird
 import NIOCore
 import Upstream
 
-/// Writes Claude stream events as server-sent events, with a `ping` after every
-/// `pingInterval` of upstream silence so clients and middleboxes keep the connection.
+/// Writes Claude stream events as server-sent events: the events of one upstream chunk in one
+/// write, a `ping` right after `message_start`, and a `ping` for every silence the stream
+/// reports (its heartbeat), so clients and middleboxes keep the connection.
 ///
-/// A failed write (the client left) ends the pump, and with it the consumption of `events`,
-/// which cancels the upstream request.
+/// When the client leaves, the stream is cancelled (which cancels the upstream request) and
+/// the write throws.
 struct SSEStream: Sendable {
     let events: MessageEventStream
-    let pingInterval: Duration
+    /// Encodes what the fast path cannot (see `StreamEvent.sseFrame(encoder:)`).
     let encoder: JSONEncoder
     /// The client's connection.
     let channel: any Channel
     /// Called with every event once written, for usage accounting and logs.
     let observe: @Sendable (StreamEvent) -> Void
 
-    private enum Item: Sendable {
-        case event(StreamEvent)
-        case tick
-        case end
-        case clientClosed
+    func write(to writer: inout any ResponseBodyWriter) async throws {
+        let registration = ConnectionMonitor.shared.register(channel) { [events] in events.cancel() }
+        defer { ConnectionMonitor.shared.unregister(registration) }
+        let ping = try frame(.ping)
+        var pinged = false
+        var batches = events.makeBatchIterator()
+        while let batch = await batches.next() {
+            if events.isCancelled { break }
+            var buffer = channel.allocator.buffer(capacity: batch.isEmpty ? ping.count : 256 * batch.count)
+            if batch.isEmpty { buffer.writeBytes(ping) }
+            for event in batch {
+                buffer.writeBytes(try frame(event))
+                if case .messageStart = event, !pinged {
+                    // A ping right after message_start, as Anthropic sends one.
+                    buffer.writeBytes(ping)
+                    pinged = true
+                }
+            }
+            try await writer.write(buffer)
+            for event in batch { observe(event) }
+        }
+        if events.isCancelled { throw CancellationError() }
+        try await writer.finish(nil)
     }
 
-    func write(to writer: inout any ResponseBodyWriter) async throws {
-        let (items, continuation) = AsyncStream<Item>.makeStream()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await event in events { continuation.yield(.event(event)) }
-                continuation.yield(.end)
-            }
-            let registration = ConnectionMonitor.shared.register(channel) { continuation.yield(.clientClosed) }
-            group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: pingInterval / 4)
-                    continuation.yield(.tick)
-                }
-            }
-            defer {
-                ConnectionMonitor.shared.unregister(registration)
-                group.cancelAll()
-                continuation.finish()
-            }
-            let clock = ContinuousClock()
-            var lastWrite = clock.now
-            var wrotePing = false
-            loop: for await item in items {
-                switch item {
-                case .event(let event):
-                    try await writer.write(ByteBuffer(data: try event.sseFrame(encoder: encoder)))
-                    observe(event)
-                    lastWrite = clock.now
-                    if case .messageStart = event, !wrotePing {
-                        // A ping right after message_start, as Anthropic sends one.
-                        try await writer.write(ByteBuffer(data: try StreamEvent.ping.sseFrame(encoder: encoder)))
-                        wrotePing = true
-                    }
-                case .tick:
-                    if clock.now - lastWrite >= pingInterval {
-                        try await writer.write(ByteBuffer(data: try StreamEvent.ping.sseFrame(encoder: encoder)))
-                        lastWrite = clock.now
-                    }
-                case .end:
-                    break loop
-                case .clientClosed:
-                    throw CancellationError()
-                }
-            }
-        }
-        try await writer.finish(nil)
+    private func frame(_ event: StreamEvent) throws -> [UInt8] {
+        if let bytes = event.sseFrameBytes(escapingSlashes: false) { return bytes }
+        return Array(try event.sseFrame(encoder: encoder))
     }
 }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Records the last sign of life of a request; see ``withIdleTimeout(_:_:)``.
+/// Records the last sign of life of a request; see ``withIdleTimeout(_:heartbeat:_:)``.
 final class IdleWatchdog: Sendable {
     private let last = Mutex(ContinuousClock.now)
 
@@ -12,14 +12,22 @@ final class IdleWatchdog: Sendable {
     var lastActivity: ContinuousClock.Instant { last.withLock { $0 } }
 }
 
-/// Thrown by ``withIdleTimeout(_:_:)`` when nothing happened for too long.
+/// What to do after every `interval` of silence (shorter than the idle timeout).
+struct IdleHeartbeat: Sendable {
+    var interval: Duration
+    var beat: @Sendable () -> Void
+}
+
+/// Thrown by ``withIdleTimeout(_:heartbeat:_:)`` when nothing happened for too long.
 struct IdleTimeoutError: Error {}
 
 /// Runs `operation`, cancelling it and throwing ``IdleTimeoutError`` when it goes `seconds`
 /// without calling ``IdleWatchdog/touch()``. An idle timeout, not a deadline: a long answer
-/// that keeps streaming is never cut.
+/// that keeps streaming is never cut. The same timer calls `heartbeat` after every
+/// `heartbeat.interval` of silence, so a quiet request costs no other task.
 func withIdleTimeout<T: Sendable>(
     _ seconds: Double,
+    heartbeat: IdleHeartbeat? = nil,
     _ operation: @escaping @Sendable (IdleWatchdog) async throws -> T
 ) async throws -> T {
     let watchdog = IdleWatchdog()
@@ -27,10 +35,23 @@ func withIdleTimeout<T: Sendable>(
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await operation(watchdog) }
         group.addTask {
+            var lastBeat = ContinuousClock.now
             while true {
+                let quietSince = max(watchdog.lastActivity, lastBeat)
                 let deadline = watchdog.lastActivity + timeout
-                if ContinuousClock.now >= deadline { throw IdleTimeoutError() }
-                try await Task.sleep(until: deadline, clock: .continuous)
+                let now = ContinuousClock.now
+                if now >= deadline { throw IdleTimeoutError() }
+                var wake = deadline
+                if let heartbeat {
+                    let beatAt = quietSince + heartbeat.interval
+                    if now >= beatAt {
+                        heartbeat.beat()
+                        lastBeat = now
+                        continue
+                    }
+                    wake = min(wake, beatAt)
+                }
+                try await Task.sleep(until: wake, clock: .continuous)
             }
         }
         defer { group.cancelAll() }

@@ -35,7 +35,7 @@ public struct MessagesService: MessagesServing {
         self.logger = logger
     }
 
-    public func stream(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream {
+    public func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
         let upstreamModel = ModelRouter(config: translation).route(request)
         let translated: TranslatedRequest
         do {
@@ -55,39 +55,11 @@ public struct MessagesService: MessagesServing {
                 ])
         }
 
-        let chunks = try await client.streamChat(chat)
-
+        let chunks = try await client.streamChat(chat, heartbeat: heartbeat)
         let translator = StreamTranslator(
             requestedModel: request.model, messageID: Self.newMessageID(), toolNames: translated.toolNames,
             estimatedInputTokens: TokenEstimator.estimate(request))
-        let (events, plain) = MessageEventStream.makeStream()
-        // Error events may quote an upstream message, which may quote the key.
-        let continuation = RedactingContinuation(base: plain, client: client)
-        let logger = self.logger
-        let client = self.client
-        let task = Task {
-            var translator = translator
-            for event in translator.start() { continuation.yield(event) }
-            do {
-                for try await chunk in chunks {
-                    for event in translator.receive(chunk) { continuation.yield(event) }
-                    if translator.isFinished { break }
-                }
-                if !Task.isCancelled {
-                    for event in translator.finish() { continuation.yield(event) }
-                }
-            } catch let failure as UpstreamStreamError {
-                logger.debug("upstream stream failed", metadata: ["error": "\(client.redact(failure.error.message))"])
-                for event in translator.fail(failure.error) { continuation.yield(event) }
-            } catch {
-                for event in translator.fail(ErrorMapping.streamInterrupted(reason: "\(error)")) { continuation.yield(event) }
-            }
-            continuation.finish()
-        }
-        plain.onTermination = { termination in
-            if case .cancelled = termination { task.cancel() }
-        }
-        return events
+        return MessageEventStream(upstream: chunks, translator: translator, client: client)
     }
 
     /// `msg_` and 24 random hex digits (one call to the random source, not one per digit).
@@ -110,22 +82,6 @@ public struct MessagesService: MessagesServing {
         if text.utf8.count > 16_384 { text = String(text.prefix(16_384)) + "...(truncated)" }
         return client.redact(text)
     }
-}
-
-/// Yields events, removing the key from error messages.
-struct RedactingContinuation: Sendable {
-    let base: MessageEventStream.Continuation
-    let client: UpstreamClient
-
-    func yield(_ event: StreamEvent) {
-        if case .error(let error) = event {
-            base.yield(.error(APIError(error.type, client.redact(error.message))))
-        } else {
-            base.yield(event)
-        }
-    }
-
-    func finish() { base.finish() }
 }
 
 extension UpstreamClient {

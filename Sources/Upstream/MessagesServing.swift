@@ -10,11 +10,12 @@ import Translation
 /// where known) rather than delivered as an event. After that the sequence yields
 /// `message_start` first and ends with `message_stop`, or with one `.error` event if the
 /// upstream fails mid-stream. Cancelling the consuming task cancels the upstream request.
+///
+/// With a `heartbeat`, the stream yields an empty batch after every `heartbeat` of upstream
+/// silence (see ``MessageEventStream/makeBatchIterator()``): the proxy's pings.
 public protocol MessagesServing: Sendable {
-    func stream(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream
+    func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream
 }
-
-public typealias MessageEventStream = AsyncStream<StreamEvent>
 
 /// An upstream failure before the first byte, ready to be answered to a client.
 public struct UpstreamFailure: Error, Sendable, Hashable {
@@ -24,15 +25,28 @@ public struct UpstreamFailure: Error, Sendable, Hashable {
     public var retryAfter: Int?
     /// The upstream HTTP status, when there was one (for logs).
     public var upstreamStatus: Int?
+    /// The HTTP status to answer: the error type's, or 502 when the upstream could not be reached.
+    public var status: Int
 
-    public init(_ error: APIError, retryAfter: Int? = nil, upstreamStatus: Int? = nil) {
+    public init(_ error: APIError, retryAfter: Int? = nil, upstreamStatus: Int? = nil, status: Int? = nil) {
         self.error = error
         self.retryAfter = retryAfter
         self.upstreamStatus = upstreamStatus
+        self.status = status ?? error.type.httpStatus
+    }
+
+    /// The upstream could not be reached: 502 `api_error` naming the base URL (PROTOCOL 5).
+    public static func unreachable(baseURL: String, reason: String) -> UpstreamFailure {
+        UpstreamFailure(ErrorMapping.connectFailure(baseURL: baseURL, reason: reason), status: 502)
     }
 }
 
 extension MessagesServing {
+    /// The answer's events, without silences.
+    public func stream(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream {
+        try await stream(request, heartbeat: nil)
+    }
+
     /// Streams the request and folds the events into one message: the non-streaming answer.
     /// A mid-stream failure is thrown as an ``UpstreamFailure``.
     public func complete(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessagesResponse {

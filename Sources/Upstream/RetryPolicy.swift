@@ -10,7 +10,9 @@ import Foundation
 /// Retries happen only before the first byte went to the client, on connect errors and on
 /// 429, 500, 502, 503, 504; never on 400, 401, 403, 404 or any other status. The wait is
 /// exponential with "equal jitter" (half fixed, half random), or what `Retry-After` asks,
-/// capped at ``maxDelay`` either way.
+/// capped at ``maxDelay`` either way. A `Retry-After` longer than ``maxDelay`` is not waited
+/// for: the answer goes to the client with its `retry-after`, so that the client (Claude Code
+/// retries on its own) decides, instead of a request held open for minutes.
 ///
 /// ```swift
 /// let policy = RetryPolicy(maxRetries: 2, maxDelay: 10)
@@ -37,10 +39,10 @@ public struct RetryPolicy: Sendable, Hashable {
         [429, 500, 502, 503, 504].contains(status)
     }
 
-    /// Whether attempt number `attempt` (0 = the first request) that failed with `status` may
-    /// be retried.
-    public func shouldRetry(status: Int, attempt: Int) -> Bool {
-        Self.isRetryable(status: status) && attempt < maxRetries
+    /// Whether attempt number `attempt` (0 = the first request) that failed with `status`, and
+    /// asked to wait `retryAfter` seconds, may be retried.
+    public func shouldRetry(status: Int, attempt: Int, retryAfter: Double? = nil) -> Bool {
+        Self.isRetryable(status: status) && attempt < maxRetries && (retryAfter ?? 0) <= maxDelay
     }
 
     /// Whether attempt `attempt` that could not connect may be retried.

@@ -20,11 +20,29 @@ import OpenAIAPI
 import Synchronization
 import Translation
 
-/// The chunks of one upstream answer. It ends normally at `[DONE]` or at the end of the body
+/// One item of an upstream answer: a chunk, or word that the upstream has said nothing for the
+/// heartbeat interval asked of ``UpstreamClient/streamChat(_:heartbeat:)``.
+public enum UpstreamItem: Sendable {
+    case chunk(ChatChunk)
+    case silence
+}
+
+/// The items of one upstream answer. It ends normally at `[DONE]` or at the end of the body
 /// (some servers omit `[DONE]`), or throws an ``UpstreamStreamError`` when the upstream fails
-/// after the status line (connection reset, idle timeout). Cancelling the consuming task, or
-/// dropping the sequence, cancels the HTTP request.
-public typealias ChatChunkStream = AsyncThrowingStream<ChatChunk, any Error>
+/// after the status line (connection reset, idle timeout). ``cancel()``, cancelling the
+/// consuming task, or dropping the sequence cancels the HTTP request; the sequence then ends.
+public struct ChatChunkStream: AsyncSequence, Sendable {
+    public typealias Element = UpstreamItem
+    let items: AsyncThrowingStream<UpstreamItem, any Error>
+    let producer: Task<Void, Never>
+
+    /// Stops the upstream request; a consumer waiting for the next item sees the end.
+    public func cancel() { producer.cancel() }
+
+    public func makeAsyncIterator() -> AsyncThrowingStream<UpstreamItem, any Error>.AsyncIterator {
+        items.makeAsyncIterator()
+    }
+}
 
 /// An upstream failure after the answer started: the client gets it as an `error` event.
 public struct UpstreamStreamError: Error, Sendable, Hashable {
@@ -91,17 +109,19 @@ public struct UpstreamClient: Sendable {
     // MARK: Chat completions
 
     /// Sends `chat` (which should ask for a stream) and returns once the upstream answered with
-    /// a success status.
+    /// a success status. With a `heartbeat`, a ``UpstreamItem/silence`` item comes after every
+    /// `heartbeat` without a byte from the upstream (the proxy turns it into a `ping`).
     ///
     /// - Throws: ``UpstreamFailure`` for an error status (after retries), a connect failure
     ///   (naming the base URL), an idle timeout before the status (`timeout_error`), or the
     ///   caller's cancellation.
-    public func streamChat(_ chat: ChatRequest) async throws(UpstreamFailure) -> ChatChunkStream {
+    public func streamChat(_ chat: ChatRequest, heartbeat: Duration? = nil) async throws(UpstreamFailure) -> ChatChunkStream {
         let body = ByteBuffer(bytes: chat.jsonBytes())
         let (heads, headContinuation) = AsyncStream<UpstreamFailure?>.makeStream()
-        let (chunks, chunkContinuation) = ChatChunkStream.makeStream()
+        let (chunks, chunkContinuation) = AsyncThrowingStream<UpstreamItem, any Error>.makeStream()
         let producer = Task {
-            await self.pump(body: body, model: chat.model, head: headContinuation, chunks: chunkContinuation)
+            await self.pump(
+                body: body, model: chat.model, heartbeat: heartbeat, head: headContinuation, chunks: chunkContinuation)
         }
         chunkContinuation.onTermination = { termination in
             if case .cancelled = termination { producer.cancel() }
@@ -114,7 +134,7 @@ public struct UpstreamClient: Sendable {
         }
         switch outcome {
         case .some(.none):
-            return chunks
+            return ChatChunkStream(items: chunks, producer: producer)
         case .some(.some(let failure)):
             throw failure
         case .none:
@@ -131,15 +151,18 @@ public struct UpstreamClient: Sendable {
     /// Runs the attempts of one request: resolves `head` once (nil = success, or the failure),
     /// then feeds `chunks`.
     private func pump(
-        body: ByteBuffer, model: String, head: AsyncStream<UpstreamFailure?>.Continuation,
-        chunks: ChatChunkStream.Continuation
+        body: ByteBuffer, model: String, heartbeat: Duration?, head: AsyncStream<UpstreamFailure?>.Continuation,
+        chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation
     ) async {
-        let headSent = HeadFlag()
+        let headSent = OnceFlag()  // the status line of a success arrived: no retry after it
         let request = makeRequest(path: "/chat/completions", method: .POST, body: body, accept: "text/event-stream")
+        let silence: IdleHeartbeat? = heartbeat.map { interval in
+            IdleHeartbeat(interval: interval) { if headSent.isSet { chunks.yield(.silence) } }
+        }
         var attempt = 0
         while true {
             do {
-                let result = try await withIdleTimeout(config.requestTimeout) { watchdog in
+                let result = try await withIdleTimeout(config.requestTimeout, heartbeat: silence) { watchdog in
                     let response = try await self.httpClient.execute(request, deadline: .distantFuture)
                     watchdog.touch()
                     let status = Int(response.status.code)
@@ -159,7 +182,7 @@ public struct UpstreamClient: Sendable {
                     return
                 case .httpError(let status, let retryAfterHeader, let errorBody):
                     let retryAfter = retryAfterHeader.flatMap { RetryPolicy.parseRetryAfter($0) }
-                    if retryPolicy.shouldRetry(status: status, attempt: attempt) {
+                    if retryPolicy.shouldRetry(status: status, attempt: attempt, retryAfter: retryAfter) {
                         let wait = retryPolicy.delay(attempt: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
                         logger.notice(
                             "upstream answered \(status), retrying",
@@ -201,7 +224,7 @@ public struct UpstreamClient: Sendable {
                     guard await Self.sleep(seconds: wait) else { return head.finish() }
                     continue
                 }
-                head.yield(UpstreamFailure(ErrorMapping.connectFailure(baseURL: config.baseURL, reason: describe(error))))
+                head.yield(UpstreamFailure.unreachable(baseURL: config.baseURL, reason: describe(error)))
                 return head.finish()
             }
         }
@@ -210,12 +233,15 @@ public struct UpstreamClient: Sendable {
     /// Decodes the body into chunks. A `data:` payload that is not JSON is skipped with a
     /// warning (servers have been seen to send stray lines); `[DONE]` ends the chunks, and the
     /// rest of the body is read so that the connection can be reused.
-    private func feed(_ response: HTTPClientResponse, into chunks: ChatChunkStream.Continuation, watchdog: IdleWatchdog) async throws {
+    private func feed(
+        _ response: HTTPClientResponse, into chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation,
+        watchdog: IdleWatchdog
+    ) async throws {
         if let type = response.headers.first(name: "content-type"), type.lowercased().contains("application/json") {
             // A server that ignored `stream: true`: the whole answer in one body.
             let bytes = try await Self.read(response.body, upTo: Self.maxJSONBody, watchdog: watchdog)
             do {
-                chunks.yield(try ChatResponse.decode(json: bytes))
+                chunks.yield(.chunk(try ChatResponse.decode(json: bytes)))
             } catch {
                 throw UpstreamStreamError(APIError(.api, "The upstream answered with JSON that is not a chat completion: \(error)"))
             }
@@ -233,7 +259,7 @@ public struct UpstreamClient: Sendable {
                 }
                 if payload.isEmpty { continue }
                 do {
-                    chunks.yield(try ChatChunk.decode(json: payload.utf8))
+                    chunks.yield(.chunk(try ChatChunk.decode(json: payload.utf8)))
                 } catch {
                     logger.warning(
                         "skipping an upstream stream frame that is not a chat chunk",
@@ -280,7 +306,7 @@ public struct UpstreamClient: Sendable {
                     if await Self.sleep(seconds: wait) { continue }
                     throw UpstreamFailure(APIError(.api, "The request was cancelled."))
                 }
-                throw UpstreamFailure(ErrorMapping.connectFailure(baseURL: config.baseURL, reason: describe(error)))
+                throw UpstreamFailure.unreachable(baseURL: config.baseURL, reason: describe(error))
             }
             if (200..<300).contains(status) {
                 do {
@@ -290,7 +316,7 @@ public struct UpstreamClient: Sendable {
                 }
             }
             let retryAfter = retryAfterHeader.flatMap { RetryPolicy.parseRetryAfter($0) }
-            if retryPolicy.shouldRetry(status: status, attempt: attempt) {
+            if retryPolicy.shouldRetry(status: status, attempt: attempt, retryAfter: retryAfter) {
                 let wait = retryPolicy.delay(attempt: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
                 attempt += 1
                 if await Self.sleep(seconds: wait) { continue }
@@ -362,11 +388,4 @@ public struct UpstreamClient: Sendable {
             return false
         }
     }
-}
-
-/// Set once the status line of a success arrived (after that, no retry).
-final class HeadFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
 }

@@ -33,6 +33,7 @@ from serve_support import CLIENT_KEY, running_proxy, process_state, vm_kb
 MODEL = "claude-sonnet-4-5"
 # Seconds of upstream silence before serve gives up (REQUEST_TIMEOUT of the main proxy).
 IDLE_TIMEOUT = 2
+PING_INTERVAL = 0.5  # a ping after every half second of upstream silence while streaming
 # Client-side timeout of one ordinary request: well above every expected latency
 # (retries included), well below any sensible test timeout.
 CLIENT_TIMEOUT = 15
@@ -279,7 +280,8 @@ def matrix_report(request):
 
 @pytest.fixture(scope="module")
 def proxy():
-    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "1"}) as (url, upstream, log):
+    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "1", "PING_INTERVAL": str(PING_INTERVAL)}) \
+            as (url, upstream, log):
         yield url, upstream, log, serve_support.current_proxy_pid
 
 
@@ -312,12 +314,12 @@ def mode_name(stream):
 def test_connection_refused(stream):
     port = closed_loopback_port()
     base = f"http://127.0.0.1:{port}/v1"
-    with row("connection refused", mode_name(stream), f"500 api_error naming {base.replace(str(port), 'PORT')}") as r:
+    with row("connection refused", mode_name(stream), f"502 api_error naming {base.replace(str(port), 'PORT')}") as r:
         with running_proxy({"OPENAI_BASE_URL": base, "MAX_RETRIES": "1"}) as (url, upstream, log):
             pid = serve_support.current_proxy_pid
             reply = post(url, messages_body("hello", stream))
             r.got = describe_error(reply) + f", {reply.elapsed:.2f} s"
-            r.check(reply.status == 500, "status 500")
+            r.check(reply.status == 502, "status 502")
             r.check(reply.error_type == "api_error", "api_error")
             r.check(base in reply.error_message, "message names the base URL")
             r.check(reply.elapsed < 5, "answered within 5 s (retries are few and fast)")
@@ -341,6 +343,9 @@ STATUS_ROWS = [
      400, "invalid_request_error", "field required"),
     ("429 with Retry-After: 1", {"type": "error", "status": 429, "retry_after": 1}, True, 429, "rate_limit_error",
      "rate limit"),
+    # Longer than the retry cap (10 s): passed on at once, so that the client decides.
+    ("429 with Retry-After: 120", {"type": "error", "status": 429, "retry_after": 120}, False, 429, "rate_limit_error",
+     "rate limit"),
     ("429 without Retry-After", {"type": "error", "status": 429}, True, 429, "rate_limit_error", "rate limit"),
     ("500", {"type": "error", "status": 500}, True, 500, "api_error", "HTTP 500"),
     ("502", {"type": "error", "status": 502}, True, 500, "api_error", "HTTP 502"),
@@ -357,7 +362,7 @@ def test_upstream_error_status(fresh, name, behaviour, retryable, status, error_
     attempts = 2 if retryable else 1  # MAX_RETRIES=1
     expected = f"{status} {error_type}"
     if "retry_after" in behaviour:
-        expected += ", retry-after: 1"
+        expected += f", retry-after: {behaviour['retry_after']}"
     expected += f", {attempts} upstream request{'s' if attempts > 1 else ''}"
     with row(f"upstream {name}", mode_name(stream), expected) as r:
         for _ in range(attempts):
@@ -371,8 +376,12 @@ def test_upstream_error_status(fresh, name, behaviour, retryable, status, error_
                 f"message mentions {needle!r}")
         r.check(requests == attempts, f"{attempts} upstream requests")
         if "retry_after" in behaviour:
-            r.check(reply.headers.get("retry-after") == "1", "retry-after: 1 forwarded")
-            r.check(reply.elapsed >= 1.0, "waited the 1 s Retry-After before the retry")
+            wait = behaviour["retry_after"]
+            r.check(reply.headers.get("retry-after") == str(wait), f"retry-after: {wait} forwarded")
+            if retryable:
+                r.check(reply.elapsed >= wait, f"waited the {wait} s Retry-After before the retry")
+            else:
+                r.check(reply.elapsed < 5, "answered at once instead of holding the request")
         else:
             r.check("retry-after" not in reply.headers, "no retry-after header")
         r.check(reply.headers.get("content-type", "").startswith("application/json"), "JSON error body")
@@ -404,7 +413,7 @@ def test_stall_before_first_byte(fresh, stream):
 @pytest.mark.parametrize("stream", MODES)
 def test_stall_mid_stream(fresh, stream):
     url, upstream, _, _ = fresh
-    expected = ("200, then event: error timeout_error, stream ends" if stream
+    expected = ("200, pings while it waits, then event: error timeout_error, stream ends" if stream
                 else "504 timeout_error")
     with row("stall mid-stream", mode_name(stream), expected + f" (after {IDLE_TIMEOUT} s idle)") as r:
         upstream.enqueue({"type": "text", "text": "a b c d", "chunks": 4,
@@ -421,6 +430,10 @@ def test_stall_mid_stream(fresh, stream):
             r.check(frames and frames[-1][1]["error"]["type"] == "timeout_error", "timeout_error")
             r.check(not any(d.get("delta", {}).get("stop_reason") == "error" for _, d in frames),
                     "no invented stop_reason: error")
+            # One ping after message_start, then one per PING_INTERVAL of the 2 s stall.
+            pings = sum(1 for name, _ in frames if name == "ping")
+            r.got += f", {pings} pings"
+            r.check(pings >= 1 + int(IDLE_TIMEOUT / PING_INTERVAL) - 1, "pings during the stall")
         else:
             r.got = describe_error(reply, requests) + f", {reply.elapsed:.1f} s"
             r.check(reply.status == 504, "status 504")

@@ -19,22 +19,29 @@ final class FakeMessagesService: MessagesServing, Sendable {
 
     var requests: [MessagesRequest] { received.withLock { $0 } }
 
-    func stream(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream {
+    func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
         received.withLock { $0.append(request) }
         switch script {
         case .failure(let failure):
             throw failure
         case .events(let events, let delay):
-            return AsyncStream { continuation in
-                let task = Task {
-                    for event in events {
-                        if delay > .zero { try? await Task.sleep(for: delay) }
-                        continuation.yield(event)
+            let (stream, continuation) = MessageEventStream.makeStream()
+            let task = Task {
+                for event in events {
+                    // A silence for every heartbeat of the delay, as the upstream client reports them.
+                    var waited = Duration.zero
+                    while let heartbeat, delay - waited >= heartbeat, !Task.isCancelled {
+                        try? await Task.sleep(for: heartbeat)
+                        waited += heartbeat
+                        continuation.yield([])
                     }
-                    continuation.finish()
+                    if delay > waited { try? await Task.sleep(for: delay - waited) }
+                    continuation.yield([event])
                 }
-                continuation.onTermination = { _ in task.cancel() }
+                continuation.finish()
             }
+            continuation.onTermination = { _ in task.cancel() }
+            return stream
         }
     }
 

@@ -71,6 +71,19 @@ struct MessagesEndpointTests {
         }
     }
 
+    @Test("5 an unreachable upstream is a 502 api_error naming the base URL, stream or not", arguments: [true, false])
+    func unreachableUpstream(stream: Bool) async throws {
+        let failure = UpstreamFailure.unreachable(baseURL: "http://127.0.0.1:9/v1", reason: "connection refused")
+        try await makeProxy(FakeMessagesService(.failure(failure))).application().test(.router) { client in
+            try await client.execute(uri: "/v1/messages", method: .post, body: messagesBody(stream: stream)) { response in
+                #expect(response.status.code == 502)
+                let body = try #require(json(response.body))
+                #expect(body["error"]?["type"] == "api_error")
+                #expect(body["error"]?["message"]?.stringValue?.contains("http://127.0.0.1:9/v1") == true)
+            }
+        }
+    }
+
     @Test("4.9 a failure after the first byte is an error event when streaming, an error status when not")
     func failureMidStream() async throws {
         var events = Array(FakeMessagesService.textEvents("partial").prefix(3))

@@ -25,28 +25,28 @@ final class FakeMessagesService: MessagesServing, Sendable {
     /// How many streams ended because their consumer was cancelled.
     var cancellations: Int { cancelledCount.value }
 
-    func stream(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream {
+    func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
         received.withLock { $0.append(request) }
         switch script {
         case .failure(let failure):
             throw failure
         case .events(let events, let delay, let holdOpen):
-            return AsyncStream { continuation in
-                let task = Task {
-                    for event in events {
-                        if delay > .zero { try? await Task.sleep(for: delay) }
-                        continuation.yield(event)
-                    }
-                    if holdOpen {
-                        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
-                    }
-                    continuation.finish()
+            let (stream, continuation) = MessageEventStream.makeStream()
+            let task = Task {
+                for event in events {
+                    if delay > .zero { try? await Task.sleep(for: delay) }
+                    continuation.yield([event])
                 }
-                continuation.onTermination = { [cancelledCount] termination in
-                    if case .cancelled = termination { cancelledCount.increment() }
-                    task.cancel()
+                if holdOpen {
+                    while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(10)) }
                 }
+                continuation.finish()
             }
+            continuation.onTermination = { [cancelledCount] termination in
+                if case .cancelled = termination { cancelledCount.increment() }
+                task.cancel()
+            }
+            return stream
         }
     }
 }

@@ -177,6 +177,47 @@ import Upstream
         }
     }
 
+    @Test func cancelEndsTheStreamWithoutClosingEventsAndClosesTheUpstreamRequest() async throws {
+        try await UpstreamHarness.with { h in
+            h.upstream.enqueue(.text("a b c d e f g h i j k l m n o p", Shape(delay: 0.3)))
+            let events = try await h.service.stream(claudeRequest("hi"))
+            let seen = await Self.batches(of: events) { seen in
+                seen.contains { if case .contentBlockDelta = $0 { true } else { false } }
+            }.flatMap { $0 }
+            #expect(events.isCancelled)
+            #expect(!seen.contains(.messageStop), "a cancelled answer is not closed as if complete")
+            #expect(await h.upstream.waitUntil(timeout: 5) { $0.first?.clientClosed == true })
+        }
+    }
+
+    @Test func theEventsOfOneChunkComeInOneBatchAndSilencesAsEmptyBatches() async throws {
+        try await UpstreamHarness.with { h in
+            h.upstream.enqueue(.text("one two", Shape(delay: 0.35)))
+            let events = try await h.service.stream(claudeRequest("hi"), heartbeat: .milliseconds(100))
+            let all = await Self.batches(of: events)
+            let names = all.map { batch in batch.map(\.name) }
+            #expect(names.first == ["message_start"])
+            // The first text chunk opens the block and carries its delta: one batch of two.
+            #expect(names.contains(["content_block_start", "content_block_delta"]), "\(names)")
+            #expect(names.filter(\.isEmpty).count >= 2, "silences between chunks 350 ms apart")
+            #expect(names.last?.last == "message_stop")
+            #expect(text(of: all.flatMap { $0 }) == "one two")
+        }
+    }
+
+    /// Every batch of `events`, calling `cancel()` once `cancelWhen` holds for the events so far.
+    static func batches(
+        of events: MessageEventStream, cancelWhen: ([StreamEvent]) -> Bool = { _ in false }
+    ) async -> [[StreamEvent]] {
+        var all: [[StreamEvent]] = []
+        var iterator = events.makeBatchIterator()
+        while let batch = await iterator.next() {
+            all.append(batch)
+            if cancelWhen(all.flatMap { $0 }) { events.cancel() }
+        }
+        return all
+    }
+
     @Test func droppingTheStreamClosesTheUpstreamRequest() async throws {
         try await UpstreamHarness.with { h in
             h.upstream.enqueue(.text("a b c d e f g h i j k l m n o p", Shape(delay: 0.3)))

@@ -55,6 +55,14 @@ import Upstream
         #expect(policy.delay(attempt: 1, retryAfter: 120, unitRandom: 0.9) == 10)
     }
 
+    @Test func aRetryAfterOverTheCapIsNotRetried() {
+        let policy = RetryPolicy(maxRetries: 2, maxDelay: 10)
+        #expect(policy.shouldRetry(status: 429, attempt: 0, retryAfter: 10))
+        #expect(!policy.shouldRetry(status: 429, attempt: 0, retryAfter: 10.5))
+        #expect(!policy.shouldRetry(status: 503, attempt: 0, retryAfter: 120))
+        #expect(policy.shouldRetry(status: 503, attempt: 0, retryAfter: nil))
+    }
+
     @Test func retryAfterInSeconds() {
         #expect(RetryPolicy.parseRetryAfter("3") == 3)
         #expect(RetryPolicy.parseRetryAfter(" 1.5 ") == 1.5)

@@ -81,6 +81,47 @@ import Upstream
         }
     }
 
+    @Test func aRetryAfterOverTheCapIsPassedOnNotWaitedFor() async throws {
+        try await UpstreamHarness.with(maxRetries: 2) { h in
+            h.upstream.enqueue(.error(429, retryAfter: "120"), .text("a retry must not happen"))
+            let started = ContinuousClock.now
+            do {
+                _ = try await h.client.streamChat(chat("hi"))
+                Issue.record("expected a failure")
+            } catch let error as UpstreamFailure {
+                #expect(error.retryAfter == 120)
+                #expect(error.status == 429)
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(h.upstream.chatRecords.count == 1)
+        }
+    }
+
+    @Test func aHeartbeatReportsUpstreamSilence() async throws {
+        try await UpstreamHarness.with { h in
+            h.upstream.enqueue(.text("one two three", Shape(delay: 0.35)))
+            var silences = 0
+            var chunks: [ChatChunk] = []
+            for try await item in try await h.client.streamChat(chat("hi"), heartbeat: .milliseconds(100)) {
+                switch item {
+                case .silence: silences += 1
+                case .chunk(let chunk): chunks.append(chunk)
+                }
+            }
+            #expect(contentText(chunks) == "one two three")
+            #expect(silences >= 4, "\(silences) silences over about a second of 350 ms gaps")
+        }
+    }
+
+    @Test func withoutAHeartbeatThereIsNoSilence() async throws {
+        try await UpstreamHarness.with { h in
+            h.upstream.enqueue(.text("one two", Shape(delay: 0.2)))
+            for try await item in try await h.client.streamChat(chat("hi")) {
+                if case .silence = item { Issue.record("a silence without a heartbeat") }
+            }
+        }
+    }
+
     @Test func retriesThenSucceeds() async throws {
         try await UpstreamHarness.with(maxRetries: 2) { h in
             h.upstream.enqueue(.error(503), .error(429), .text("finally"))
@@ -126,12 +167,17 @@ import Upstream
         }
     }
 
-    @Test func retryAfterIsCapped() async throws {
+    @Test func aRetryAfterOverTheCapEndsTheRetriesOf503Too() async throws {
         try await UpstreamHarness.with(maxRetries: 1, maxRetryDelay: 0.2) { h in
             h.upstream.enqueue(.error(503, retryAfter: "3600"), .text("ok"))
-            let (result, seconds) = try await elapsed { try await h.collect(chat("hi")) }
-            #expect(contentText(result.chunks) == "ok")
-            #expect(seconds < 30)
+            do {
+                _ = try await h.collect(chat("hi"))
+                Issue.record("expected a failure")
+            } catch let error as UpstreamFailure {
+                #expect(error.status == 529)
+                #expect(error.retryAfter == 3600)
+            }
+            #expect(h.upstream.chatRecords.count == 1)
         }
     }
 
@@ -144,6 +190,7 @@ import Upstream
                 Issue.record("expected a failure")
             } catch let error as UpstreamFailure {
                 #expect(error.error.type == .api)
+                #expect(error.status == 502, "PROTOCOL 5: connect failure -> 502-class api_error")
                 #expect(error.error.message.contains(base), "\(error.error.message)")
                 #expect(!error.error.message.contains(testAPIKey))
             }
@@ -152,6 +199,7 @@ import Upstream
                 Issue.record("expected a failure")
             } catch let error as UpstreamFailure {
                 #expect(error.error.message.contains(base))
+                #expect(error.status == 502)
             }
         }
     }

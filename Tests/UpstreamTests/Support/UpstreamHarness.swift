@@ -57,7 +57,9 @@ struct UpstreamHarness {
     func collect(_ chat: ChatRequest) async throws -> (chunks: [ChatChunk], failure: UpstreamStreamError?) {
         var chunks: [ChatChunk] = []
         do {
-            for try await chunk in try await client.streamChat(chat) { chunks.append(chunk) }
+            for try await item in try await client.streamChat(chat) {
+                if case .chunk(let chunk) = item { chunks.append(chunk) }
+            }
             return (chunks, nil)
         } catch let failure as UpstreamStreamError {
             return (chunks, failure)
