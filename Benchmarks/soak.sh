@@ -4,7 +4,8 @@
 # open for MINUTES, with 10% of clients leaving mid-stream and upstream faults (5% reset
 # mid-stream, 2% 503, 2% stall ended by REQUEST_TIMEOUT=3), plus a few direct streams to the
 # upstream for time-to-first-byte without serve. Reports outcomes by type, TTFB p50/p99, serve's
-# RSS at start/peak/end and its open file descriptors at the end, and the machine load.
+# RSS at start/peak/end and its open file descriptors at the end (10 s after the load, and 65 s
+# after, once the idle upstream connections are closed), and the machine load.
 #
 # Usage: Benchmarks/soak.sh [--streams N] [--minutes M] [other soak_client.py options]
 #   SKIP_BUILD=1 uses the existing .build/release binaries.
@@ -15,7 +16,8 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 ulimit -n 65536 2>/dev/null || true
 
 if [ -z "${SKIP_BUILD:-}" ]; then
-  swift build -c release --product nebius-chat --product ScriptedUpstreamServer >&2
+  swift build -c release --product nebius-chat >&2
+  swift build -c release --product ScriptedUpstreamServer >&2
 fi
 
 .build/release/ScriptedUpstreamServer --port 0 --max-records 100 >"$work/up.out" 2>/dev/null &
@@ -63,6 +65,8 @@ echo
 echo "serve: RSS start $rss_start MB, peak $(hwm $serve_pid) MB (VmHWM; sampled max $peak_sampled MB), end $rss_end MB (10 s after the load)"
 echo "serve: open fds start $fds_start, sampled peak $fds_peak, end $fds_end (/proc/$serve_pid/fd); upstream fds end $(fds $up_pid)"
 echo "serve CPU $(cpu $serve_pid) s, upstream CPU $(cpu $up_pid) s; 1-min load average mean $load_mean, max $load_max"
+sleep 55  # past the upstream pool's 60 s idle timeout: its connections close
+echo "serve: 65 s after the load (idle upstream connections closed): RSS $(rss $serve_pid) MB, open fds $(fds $serve_pid)"
 echo "serve RSS (MB) / open fds, one sample a minute: $(awk 'NR == 1 {t0 = $1} ($1 - t0) >= next_t {printf "%s%d min %s/%s", sep, ($1 - t0) / 60, $2, $3; sep = ", "; next_t += 60}' "$work/samples")"
 echo "serve still answering: $(curl -s -o /dev/null -w '%{http_code}' -m 5 -H 'x-api-key: bench' -H 'content-type: application/json' \
   -d '{"model":"claude-haiku-4-5","max_tokens":16,"messages":[{"role":"user","content":"[[script:text text=\"ok\"]]"}]}' "$proxy/v1/messages")"

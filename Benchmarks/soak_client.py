@@ -2,10 +2,10 @@
 """Soak load for `nebius-chat serve` (stdlib only; started by Benchmarks/soak.sh).
 
 Keeps --streams concurrent Claude streaming requests open against serve for --minutes, each one
-~200 chunks over ~2 s (a `[[script:text chunks=200 delay=0.01]]` directive for the scripted
-upstream), on keep-alive connections. A share of the requests misbehave on purpose:
+200 chunks --chunk-delay apart (default 0.01 s: ~2 s a stream; a `[[script:text chunks=200
+delay=...]]` directive for the scripted upstream), on keep-alive connections. A share of the requests misbehave on purpose:
 
-    --disconnect 0.10   the client closes the connection 0.2-1.5 s into the stream
+    --disconnect 0.10   the client closes the connection 0.2-1.5 s (times chunk-delay / 0.01) into the stream
     --reset 0.05        the upstream resets the connection mid-stream (after 100 chunks)
     --e503 0.02         the upstream answers 503
     --stall 0.02        the upstream never answers (serve's REQUEST_TIMEOUT ends it)
@@ -23,8 +23,15 @@ import time
 from urllib.parse import urlparse
 
 TEXT = "ab" * 200  # 400 characters in 200 chunks
-NORMAL = f'[[script:text text="{TEXT}" chunks=200 delay=0.01]] go'
-RESET = f'[[script:reset text="{TEXT}" chunks=200 delay=0.01 after=100]] go'
+
+
+def normal_prompt(delay):
+    return f'[[script:text text="{TEXT}" chunks=200 delay={delay}]] go'
+
+
+def reset_prompt(delay):
+    return f'[[script:reset text="{TEXT}" chunks=200 delay={delay} after=100]] go'
+
 E503 = '[[script:error status=503 message="overloaded"]] go'
 STALL = '[[script:stall]] go'
 TERMINATOR = b"\r\n0\r\n\r\n"
@@ -145,12 +152,12 @@ async def worker(args, stats, end, rng, url, key, direct=False):
     marker = b"[DONE]" if direct else b"message_stop"
     while time.monotonic() < end:
         r = rng.random()
-        kind, prompt, disconnect = ("direct" if direct else "normal"), NORMAL, None
+        kind, prompt, disconnect = ("direct" if direct else "normal"), normal_prompt(args.chunk_delay), None
         if not direct:
             if r < args.disconnect:
-                kind, disconnect = "client disconnect", rng.uniform(0.2, 1.5)
+                kind, disconnect = "client disconnect", rng.uniform(0.2, 1.5) * args.chunk_delay / 0.01
             elif r < args.disconnect + args.reset:
-                kind, prompt = "upstream reset mid-stream", RESET
+                kind, prompt = "upstream reset mid-stream", reset_prompt(args.chunk_delay)
             elif r < args.disconnect + args.reset + args.e503:
                 kind, prompt = "upstream 503", E503
             elif r < args.disconnect + args.reset + args.e503 + args.stall:
@@ -198,6 +205,7 @@ async def main():
     ap.add_argument("--streams", type=int, default=1000)
     ap.add_argument("--direct", type=int, default=20, help="concurrent direct-to-upstream streams")
     ap.add_argument("--minutes", type=float, default=10)
+    ap.add_argument("--chunk-delay", type=float, default=0.01, help="seconds between the upstream's chunks")
     ap.add_argument("--disconnect", type=float, default=0.10)
     ap.add_argument("--reset", type=float, default=0.05)
     ap.add_argument("--e503", type=float, default=0.02)
