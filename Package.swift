@@ -33,10 +33,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CMemory"),
         .target(
             name: "ProxyServer",
             dependencies: [
                 "Upstream",
+                "CMemory",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -21,6 +21,7 @@ public struct ProxyApplication: Sendable {
     public let server: ServerConfig
     public let logger: Logger
     let catalogue: ModelCatalogue
+    let activity = RequestActivity()
 
     public init(
         service: any MessagesServing,
@@ -39,6 +40,7 @@ public struct ProxyApplication: Sendable {
     /// The routes, for in-process tests and for ``run(onListening:)``.
     public func router() -> Router<ProxyRequestContext> {
         let router = Router(context: ProxyRequestContext.self)
+        router.add(middleware: ActivityTracking(activity: activity))
         if let key = server.clientAPIKey, !key.isEmpty {
             router.add(middleware: ClientAuthenticator(key: key))
         }
@@ -77,8 +79,13 @@ public struct ProxyApplication: Sendable {
     /// Serves until SIGINT or SIGTERM; then stops accepting, lets running streams finish for up
     /// to `drainSeconds`, and closes.
     public func run(drainSeconds: Double = 5, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application(onListening: onListening))]
+        if server.memoryTrimInterval > 0 {
+            let interval = Duration.milliseconds(Int64(server.memoryTrimInterval * 1000))
+            services.append(.init(service: MemoryTrimmer(activity: activity, interval: interval, logger: logger)))
+        }
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: application(onListening: onListening))],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(drainSeconds * 1000))

@@ -11,15 +11,20 @@ public struct ServerConfig: Sendable, Hashable {
     /// Seconds after which a connection with no request in progress (or one whose request does
     /// not finish arriving) is closed.
     public var idleTimeout: Double
+    /// Seconds between checks for idleness after work, when freed memory is given back to the
+    /// system; 0 turns it off.
+    public var memoryTrimInterval: Double
 
     public init(host: String = "127.0.0.1", port: Int = 8083, clientAPIKey: String? = nil,
-                maxBodyBytes: Int = 32 * 1024 * 1024, pingInterval: Double = 15, idleTimeout: Double = 30) {
+                maxBodyBytes: Int = 32 * 1024 * 1024, pingInterval: Double = 15, idleTimeout: Double = 30,
+                memoryTrimInterval: Double = 30) {
         self.host = host
         self.port = port
         self.clientAPIKey = clientAPIKey
         self.maxBodyBytes = maxBodyBytes
         self.pingInterval = pingInterval
         self.idleTimeout = max(1, idleTimeout)
+        self.memoryTrimInterval = max(0, memoryTrimInterval)
     }
 
     /// Whether the listen address is reachable only from this machine.

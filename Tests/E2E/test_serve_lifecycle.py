@@ -100,3 +100,40 @@ def test_sigterm_lets_a_running_stream_finish():
         os.kill(serve_support.current_proxy_pid, signal.SIGTERM)
         rest = response.read().decode()
         assert "event: message_stop" in rest, "the running stream completed after SIGTERM"
+
+
+def _stream_to_end(url, content):
+    """Streams one answer to its end; returns the bytes read (0 on a failure)."""
+    try:
+        conn = post_stream(url, content)
+        response = conn.getresponse()
+        data = response.read()
+        conn.close()
+        return len(data) if response.status == 200 else 0
+    except OSError:
+        return 0
+
+
+def test_memory_is_given_back_once_idle_after_a_burst():
+    """MEMORY_TRIM_INTERVAL: after a burst of concurrent streams, an idle serve returns freed
+    memory to the system. Without it glibc keeps it: RSS stays at its peak for minutes."""
+    import threading
+    from serve_support import vm_kb
+    with running_proxy({"MEMORY_TRIM_INTERVAL": "1"}) as (url, _, log):
+        pid = serve_support.current_proxy_pid
+        start = vm_kb(pid, "VmRSS")
+        content = '[[script:text text="' + "ab" * 200 + '" chunks=200 delay=0.005]] go'
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(_stream_to_end(url, content))) for _ in range(400)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        peak = vm_kb(pid, "VmHWM")
+        assert len(results) == 400 and all(results), "every stream of the burst completed"
+        assert peak - start > 20_000, f"the burst raised RSS enough to tell (start {start} kB, peak {peak} kB)"
+        # The pooled upstream connections stay open (60 s): what they hold is not given back yet.
+        gave_back = wait_for(lambda: vm_kb(pid, "VmRSS") < peak - 10_000, timeout=6)
+        after = vm_kb(pid, "VmRSS")
+        assert gave_back, f"RSS start {start} kB, peak {peak} kB, still {after} kB 6 s after the burst"
+        assert wait_for(lambda: "idle: memory given back" in open(log).read(), timeout=3)

@@ -15,7 +15,7 @@ struct Settings: Sendable {
 
     /// Reads settings from the layers; a malformed value is an error that names the setting.
     init(layers: ConfigurationLayers) throws(ConfigurationError) {
-        var reader = Reader(layers: layers)
+        let reader = Reader(layers: layers)
         let key = layers.value("OPENAI_API_KEY") ?? layers.value("NEBIUS_API_KEY")
         apiKeySource = key?.source
 
@@ -55,7 +55,8 @@ struct Settings: Sendable {
             clientAPIKey: layers.value("ANTHROPIC_API_KEY")?.value,
             maxBodyBytes: try reader.int("MAX_BODY_BYTES", default: 32 * 1024 * 1024, in: 1024...1_073_741_824),
             pingInterval: try reader.double("PING_INTERVAL", default: 15, in: 0.05...3600),
-            idleTimeout: try reader.double("IDLE_TIMEOUT", default: 30, in: 1...86_400)
+            idleTimeout: try reader.double("IDLE_TIMEOUT", default: 30, in: 1...86_400),
+            memoryTrimInterval: try reader.double("MEMORY_TRIM_INTERVAL", default: 30, in: 0...86_400)
         )
         let level = reader.string("LOG_LEVEL", default: "info").lowercased()
         guard let parsed = Logger.Level(rawValue: level == "warn" ? "warning" : level) else {
