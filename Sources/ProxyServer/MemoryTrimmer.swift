@@ -76,8 +76,9 @@ struct MemoryTrimmer: Service {
     let logger: Logger
     static let window = Duration.seconds(90)
 
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
+    /// Returns at graceful shutdown (or cancellation), without an error.
+    func run() async {
+        try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 guard activity.isIdleAfterWork(window: Self.window + interval) else { continue }

@@ -82,7 +82,10 @@ public struct ProxyApplication: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application(onListening: onListening))]
         if server.memoryTrimInterval > 0 {
             let interval = Duration.milliseconds(Int64(server.memoryTrimInterval * 1000))
-            services.append(.init(service: MemoryTrimmer(activity: activity, interval: interval, logger: logger)))
+            // Its end (at shutdown) must not end the server: running streams get to finish.
+            services.append(.init(
+                service: MemoryTrimmer(activity: activity, interval: interval, logger: logger),
+                successTerminationBehavior: .ignore))
         }
         var configuration = ServiceGroupConfiguration(
             services: services,

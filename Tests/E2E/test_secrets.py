@@ -286,7 +286,7 @@ def test_no_key_when_the_upstream_is_unreachable():
         client = Client(url)
         for stream in (True, False):
             status, body = client.messages("hi", stream)
-            assert status == 500 and b"Could not reach the upstream" in body
+            assert status == 502 and b"Could not reach the upstream" in body
         status, _ = client.call("GET", "/v1/models")
         assert status >= 500
         assert proc.poll() is None
