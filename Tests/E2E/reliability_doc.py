@@ -1,11 +1,16 @@
-"""Shared helpers of the reliability tests: printing past pytest's capture, and rewriting one
-marked section of docs/RELIABILITY.md."""
+"""Shared helpers of the reliability tests: printing past pytest's capture, and writing one
+marked section of the reliability report.
+
+A run writes its section to .build/reports/<section>.md; docs/RELIABILITY.md is rewritten only
+with UPDATE_RELIABILITY_DOC=1, so that an ordinary test run leaves the tracked docs alone."""
 import contextlib
 import os
 import re
 import sys
 
-DOC_PATH = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "RELIABILITY.md"))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DOC_PATH = os.path.join(ROOT, "docs", "RELIABILITY.md")
+REPORTS = os.path.join(ROOT, ".build", "reports")
 
 
 def show(request, text):
@@ -21,10 +26,20 @@ def whole_module_selected(request):
     return not request.config.option.keyword and not request.config.option.markexpr
 
 
-def update_doc_section(section, content, doc_path=DOC_PATH):
-    """Replaces the `section` block of docs/RELIABILITY.md (creating the file when needed)."""
+def update_doc_section(section, content, doc_path=None):
+    """Writes the `section` block to .build/reports/<section>.md, or, with
+    UPDATE_RELIABILITY_DOC=1 (or an explicit `doc_path`), replaces it in the doc (creating the
+    file when needed). Returns the path written."""
     begin, end = f"<!-- {section}:begin -->", f"<!-- {section}:end -->"
     block = f"{begin}\n{content.rstrip()}\n{end}\n"
+    if doc_path is None:
+        if os.environ.get("UPDATE_RELIABILITY_DOC") != "1":
+            os.makedirs(REPORTS, exist_ok=True)
+            path = os.path.join(REPORTS, f"{section}.md")
+            with open(path, "w") as f:
+                f.write(block)
+            return path
+        doc_path = DOC_PATH
     os.makedirs(os.path.dirname(doc_path), exist_ok=True)
     text = open(doc_path).read() if os.path.exists(doc_path) else (
         "# Reliability\n\nHow `nebius-chat serve` behaves under faults, measured by the tests "
@@ -33,3 +48,4 @@ def update_doc_section(section, content, doc_path=DOC_PATH):
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block
     with open(doc_path, "w") as f:
         f.write(text)
+    return doc_path

@@ -5,14 +5,14 @@ scripted upstream, with raw `http.client` so that exact statuses, headers and SS
 seen. Every request has a client-side timeout, so a hang fails the row instead of the run.
 
 At the end of the module the matrix (row, mode, expected, got, result) is printed to the real
-stdout (visible under -q) and, when every row of the module ran, written to the
-`fault-matrix` section of docs/RELIABILITY.md.
+stdout (visible under -q) and, when every row of the module ran, written as the `fault-matrix`
+section to .build/reports/fault-matrix.md, or into docs/RELIABILITY.md with
+UPDATE_RELIABILITY_DOC=1.
 
     pytest -q -p no:cacheprovider Tests/E2E/test_fault_matrix.py
 
 The 100 MB rows take a few minutes on a debug build; FAULT_MATRIX_HUGE_MB overrides the size
-(the docs are then not rewritten, as the figures would not be the 100 MB ones);
-FAULT_MATRIX_NO_DOC=1 leaves the docs alone in any case.
+(no report is written then, as the figures would not be the 100 MB ones).
 """
 import contextlib
 import datetime
@@ -255,13 +255,14 @@ def matrix_report(request):
     show(request, "\n\nFault matrix (nebius-chat serve)\n" + table + "\n")
     module_items = [i for i in request.session.items if i.module is request.module]
     complete = whole_module_selected(request) and len(RESULTS) == len(module_items) and HUGE_MB == 100
-    if complete and not os.environ.get("FAULT_MATRIX_NO_DOC"):
+    if complete:
         failed = sum(1 for r in RESULTS if r["result"] != "pass" and not r["result"].startswith("xfail"))
         intro = textwrap.fill(
             "Each row runs the real `nebius-chat serve` binary in front of the scripted upstream "
             "(`ScriptedUpstreamServer`) and asserts exactly what a client sees: status and Anthropic "
             "error type before the first byte, `event: error` after a 200 for failures mid-stream. "
-            f"Settings: `MAX_RETRIES=1`, `REQUEST_TIMEOUT={IDLE_TIMEOUT}` (the 100 MB rows: 120; the "
+            f"Settings: `MAX_RETRIES=1`, `REQUEST_TIMEOUT={IDLE_TIMEOUT}`, `PING_INTERVAL={PING_INTERVAL}` "
+            "(the 100 MB rows: `REQUEST_TIMEOUT=120`; the "
             "retry-limit rows: `MAX_RETRIES=3` and `0`). Retryable statuses are scripted to fail on "
             "every attempt, so the client sees the error after the retries; the count of upstream "
             "requests shows whether a retry happened. Every request has a client-side timeout, so a "
@@ -271,7 +272,7 @@ def matrix_report(request):
             f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}: "
             f"{len(RESULTS)} rows, {failed} failed.", width=100)
         content = "## Upstream fault matrix\n\n" + intro + "\n\n" + produced + "\n\n" + table + "\n"
-        update_doc_section(DOC_SECTION, content)
+        show(request, f"Fault matrix report: {update_doc_section(DOC_SECTION, content)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -430,10 +431,11 @@ def test_stall_mid_stream(fresh, stream):
             r.check(frames and frames[-1][1]["error"]["type"] == "timeout_error", "timeout_error")
             r.check(not any(d.get("delta", {}).get("stop_reason") == "error" for _, d in frames),
                     "no invented stop_reason: error")
-            # One ping after message_start, then one per PING_INTERVAL of the 2 s stall.
+            # One ping after message_start, then one per PING_INTERVAL of the 2 s stall (3 on
+            # time; at least 2 even if a timer fires late on a loaded machine).
             pings = sum(1 for name, _ in frames if name == "ping")
             r.got += f", {pings} pings"
-            r.check(pings >= 1 + int(IDLE_TIMEOUT / PING_INTERVAL) - 1, "pings during the stall")
+            r.check(pings >= 3, "pings during the stall")
         else:
             r.got = describe_error(reply, requests) + f", {reply.elapsed:.1f} s"
             r.check(reply.status == 504, "status 504")
