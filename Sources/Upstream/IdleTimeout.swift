@@ -2,14 +2,32 @@ import Synchronization
 
 /// Records the last sign of life of a request; see ``withIdleTimeout(_:heartbeat:_:)``.
 final class IdleWatchdog: Sendable {
-    private let last = Mutex(ContinuousClock.now)
+    private struct State {
+        var last = ContinuousClock.now
+        var paused = false
+    }
+
+    private let state = Mutex(State())
 
     /// Something arrived: the idle time starts again.
     func touch() {
-        last.withLock { $0 = .now }
+        state.withLock { $0.last = .now }
     }
 
-    var lastActivity: ContinuousClock.Instant { last.withLock { $0 } }
+    /// The last sign of life; now while paused.
+    var lastActivity: ContinuousClock.Instant {
+        state.withLock { $0.paused ? .now : $0.last }
+    }
+
+    /// Runs `body` with the clock stopped: waiting on our own consumer is not upstream silence.
+    func paused(_ body: () async -> Void) async {
+        state.withLock { $0.paused = true }
+        await body()
+        state.withLock {
+            $0.paused = false
+            $0.last = .now
+        }
+    }
 }
 
 /// What to do after every `interval` of silence (shorter than the idle timeout).

@@ -66,7 +66,7 @@ public struct MessageEventStream: AsyncSequence, Sendable {
         private var state: State
 
         private enum State {
-            case upstream(AsyncThrowingStream<UpstreamItem, any Error>.AsyncIterator, StreamTranslator, UpstreamClient, started: Bool)
+            case upstream(ChatChunkStream.Iterator, StreamTranslator, UpstreamClient, started: Bool)
             case batches(AsyncStream<[StreamEvent]>.AsyncIterator)
             case done
         }
@@ -103,7 +103,7 @@ public struct MessageEventStream: AsyncSequence, Sendable {
 
         /// The events of the next chunk that gives any (or `[]` for a silence); `nil` at the end.
         private static func nextUpstreamBatch(
-            _ chunks: inout AsyncThrowingStream<UpstreamItem, any Error>.AsyncIterator, _ translator: inout StreamTranslator,
+            _ chunks: inout ChatChunkStream.Iterator, _ translator: inout StreamTranslator,
             client: UpstreamClient, stream: MessageEventStream
         ) async -> [StreamEvent]? {
             do {

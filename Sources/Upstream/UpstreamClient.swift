@@ -31,16 +31,31 @@ public enum UpstreamItem: Sendable {
 /// (some servers omit `[DONE]`), or throws an ``UpstreamStreamError`` when the upstream fails
 /// after the status line (connection reset, idle timeout). ``cancel()``, cancelling the
 /// consuming task, or dropping the sequence cancels the HTTP request; the sequence then ends.
+///
+/// At most ``UpstreamConfig/chunkReadAhead`` chunks wait for the consumer: beyond that the
+/// upstream is not read until the consumer catches up (``ChunkCredit``).
 public struct ChatChunkStream: AsyncSequence, Sendable {
     public typealias Element = UpstreamItem
     let items: AsyncThrowingStream<UpstreamItem, any Error>
     let producer: Task<Void, Never>
+    let credit: ChunkCredit
 
     /// Stops the upstream request; a consumer waiting for the next item sees the end.
     public func cancel() { producer.cancel() }
 
-    public func makeAsyncIterator() -> AsyncThrowingStream<UpstreamItem, any Error>.AsyncIterator {
-        items.makeAsyncIterator()
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: items.makeAsyncIterator(), credit: credit)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<UpstreamItem, any Error>.AsyncIterator
+        let credit: ChunkCredit
+
+        public mutating func next() async throws -> UpstreamItem? {
+            let item = try await base.next()
+            if case .chunk = item { credit.consumed() }
+            return item
+        }
     }
 }
 
@@ -119,9 +134,11 @@ public struct UpstreamClient: Sendable {
         let body = ByteBuffer(bytes: chat.jsonBytes())
         let (heads, headContinuation) = AsyncStream<UpstreamFailure?>.makeStream()
         let (chunks, chunkContinuation) = AsyncThrowingStream<UpstreamItem, any Error>.makeStream()
+        let credit = ChunkCredit(limit: config.chunkReadAhead)
         let producer = Task {
             await self.pump(
-                body: body, model: chat.model, heartbeat: heartbeat, head: headContinuation, chunks: chunkContinuation)
+                body: body, model: chat.model, heartbeat: heartbeat, head: headContinuation,
+                chunks: chunkContinuation, credit: credit)
         }
         chunkContinuation.onTermination = { termination in
             if case .cancelled = termination { producer.cancel() }
@@ -134,7 +151,7 @@ public struct UpstreamClient: Sendable {
         }
         switch outcome {
         case .some(.none):
-            return ChatChunkStream(items: chunks, producer: producer)
+            return ChatChunkStream(items: chunks, producer: producer, credit: credit)
         case .some(.some(let failure)):
             throw failure
         case .none:
@@ -152,7 +169,7 @@ public struct UpstreamClient: Sendable {
     /// then feeds `chunks`.
     private func pump(
         body: ByteBuffer, model: String, heartbeat: Duration?, head: AsyncStream<UpstreamFailure?>.Continuation,
-        chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation
+        chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation, credit: ChunkCredit
     ) async {
         let headSent = OnceFlag()  // the status line of a success arrived: no retry after it
         let request = makeRequest(path: "/chat/completions", method: .POST, body: body, accept: "text/event-stream")
@@ -173,7 +190,7 @@ public struct UpstreamClient: Sendable {
                     headSent.set()
                     head.yield(nil)
                     head.finish()
-                    try await self.feed(response, into: chunks, watchdog: watchdog)
+                    try await self.feed(response, into: chunks, credit: credit, watchdog: watchdog)
                     return .streamed
                 }
                 switch result {
@@ -235,13 +252,15 @@ public struct UpstreamClient: Sendable {
     /// rest of the body is read so that the connection can be reused.
     private func feed(
         _ response: HTTPClientResponse, into chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation,
-        watchdog: IdleWatchdog
+        credit: ChunkCredit, watchdog: IdleWatchdog
     ) async throws {
         if let type = response.headers.first(name: "content-type"), type.lowercased().contains("application/json") {
             // A server that ignored `stream: true`: the whole answer in one body.
             let bytes = try await Self.read(response.body, upTo: Self.maxJSONBody, watchdog: watchdog)
             do {
-                chunks.yield(.chunk(try ChatResponse.decode(json: bytes)))
+                let chunk = try ChatResponse.decode(json: bytes)
+                credit.produced()
+                chunks.yield(.chunk(chunk))
             } catch {
                 throw UpstreamStreamError(APIError(.api, "The upstream answered with JSON that is not a chat completion: \(error)"))
             }
@@ -259,7 +278,9 @@ public struct UpstreamClient: Sendable {
                 }
                 if payload.isEmpty { continue }
                 do {
-                    chunks.yield(.chunk(try ChatChunk.decode(json: payload.utf8)))
+                    let chunk = try ChatChunk.decode(json: payload.utf8)
+                    credit.produced()
+                    chunks.yield(.chunk(chunk))
                 } catch {
                     logger.warning(
                         "skipping an upstream stream frame that is not a chat chunk",
@@ -269,7 +290,10 @@ public struct UpstreamClient: Sendable {
         }
         for try await buffer in response.body {
             watchdog.touch()
-            if !done { handle(sse.push(buffer.readableBytesView)) }
+            if !done {
+                handle(sse.push(buffer.readableBytesView))
+                await watchdog.paused { await credit.waitForRoom() }
+            }
         }
         if !done { handle(sse.finish()) }
     }

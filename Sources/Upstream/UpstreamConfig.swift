@@ -16,6 +16,9 @@ public struct UpstreamConfig: Sendable, Hashable {
     public var maxConnections: Int
     /// Extra headers sent upstream (`CUSTOM_HEADER_X_FOO=bar` -> `X-Foo: bar`).
     public var extraHeaders: [(name: String, value: String)]
+    /// Chunks read ahead of a consumer that is not keeping up (plus those of one network read);
+    /// beyond that the upstream is not read until it catches up.
+    public var chunkReadAhead = 512
 
     public static let defaultBaseURL = "https://api.tokenfactory.nebius.com/v1"
 

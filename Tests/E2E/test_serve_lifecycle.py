@@ -137,3 +137,27 @@ def test_memory_is_given_back_once_idle_after_a_burst():
         after = vm_kb(pid, "VmRSS")
         assert gave_back, f"RSS start {start} kB, peak {peak} kB, still {after} kB 6 s after the burst"
         assert wait_for(lambda: "idle: memory given back" in open(log).read(), timeout=3)
+
+
+def test_a_client_that_stops_reading_does_not_make_serve_buffer_the_answer():
+    """A 40 MB answer to a client that reads its first bytes and then nothing: serve stops
+    reading the upstream instead of holding the answer in memory, and still delivers every byte
+    once the client reads again. (Measured on a debug build: serve grows ~7 MB in 12 s; reading
+    ahead without limit it grew 21 MB, as fast as it could decode.)"""
+    from serve_support import vm_kb
+    size = 40_000_000
+    with running_proxy({"LOG_LEVEL": "error"}) as (url, _, _):
+        pid = serve_support.current_proxy_pid
+        start = vm_kb(pid, "VmRSS")
+        conn = post_stream(url, f"[[script:huge bytes={size} chunk_size=4000]]")
+        response = conn.getresponse()
+        assert response.status == 200
+        assert response.readline().startswith(b"event: message_start")
+        time.sleep(12)
+        grown = vm_kb(pid, "VmRSS") - start
+        text = 0
+        for line in response:
+            if line.startswith(b"data: ") and b'"text_delta"' in line:
+                text += len(json.loads(line[6:])["delta"]["text"])
+        assert text == size, "every byte arrived once the client read again"
+        assert grown < 14_000, f"serve grew by {grown} kB in 12 s while the client did not read"

@@ -3,7 +3,8 @@ import Foundation
 import OpenAIAPI
 import ScriptedUpstream
 import Testing
-import Upstream
+
+@testable import Upstream
 
 /// The client against an in-process scripted upstream.
 @Suite struct UpstreamClientTests {
@@ -119,6 +120,36 @@ import Upstream
             for try await item in try await h.client.streamChat(chat("hi")) {
                 if case .silence = item { Issue.record("a silence without a heartbeat") }
             }
+        }
+    }
+
+    @Test func aConsumerThatStopsReadingStopsTheUpstreamReadAndLosesNothing() async throws {
+        try await UpstreamHarness.with(chunkReadAhead: 8) { h in
+            // 1,000 chunks of 50 bytes, sent as fast as the upstream can.
+            h.upstream.enqueue(.respond(.huge(bytes: 50_000, chunkSize: 50)))
+            let stream = try await h.client.streamChat(chat("hi"))
+            try await Task.sleep(for: .milliseconds(800))
+            let waiting = stream.credit.buffered
+            #expect(waiting < 200, "\(waiting) of 1,000 chunks read ahead of a consumer that reads nothing (8 allowed, plus one network read)")
+            var chunks: [ChatChunk] = []
+            for try await item in stream {
+                if case .chunk(let chunk) = item { chunks.append(chunk) }
+            }
+            #expect(contentText(chunks).utf8.count == 50_000)
+            #expect(stream.credit.buffered == 0)
+        }
+    }
+
+    @Test func waitingForASlowConsumerIsNotUpstreamSilence() async throws {
+        try await UpstreamHarness.with(requestTimeout: 0.5, chunkReadAhead: 4) { h in
+            h.upstream.enqueue(.respond(.huge(bytes: 20_000, chunkSize: 50)))
+            let stream = try await h.client.streamChat(chat("hi"))
+            try await Task.sleep(for: .milliseconds(1500))  // 3x REQUEST_TIMEOUT without reading
+            var chunks: [ChatChunk] = []
+            for try await item in stream {
+                if case .chunk(let chunk) = item { chunks.append(chunk) }
+            }
+            #expect(contentText(chunks).utf8.count == 20_000)
         }
     }
 

@@ -24,14 +24,16 @@ struct UpstreamHarness {
         requestTimeout: Double = 5, maxRetries: Int = 2, maxRetryDelay: Double = 0.1,
         extraHeaders: [(name: String, value: String)] = [],
         baseURL: String? = nil,
+        chunkReadAhead: Int = 512,
         logs: LogCollector? = nil,
         _ body: (UpstreamHarness) async throws -> T
     ) async throws -> T {
         let upstream = ScriptedUpstream()
         try await upstream.start()
-        let config = UpstreamConfig(
+        var config = UpstreamConfig(
             baseURL: baseURL ?? upstream.baseURL, apiKey: testAPIKey, requestTimeout: requestTimeout, connectTimeout: 2,
             maxRetries: maxRetries, maxRetryDelay: maxRetryDelay, extraHeaders: extraHeaders)
+        config.chunkReadAhead = chunkReadAhead
         let http = UpstreamClient.makeHTTPClient(config: config)
         var logger = Logger(label: "upstream-tests") { label in
             logs.map { CollectingLogHandler(collector: $0) as any LogHandler } ?? SwiftLogNoOpLogHandler()
