@@ -11,18 +11,10 @@ fixtures=${FIXTURES_DIR:-../shared/fixtures}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
-swift build -c release --product nebius-chat >&2
-swift build -c release --product ScriptedUpstreamServer >&2
-
-.build/release/ScriptedUpstreamServer --port 0 --max-records 100 >"$work/up.out" 2>/dev/null &
-up_pid=$!
-until grep -q 'listening on' "$work/up.out" 2>/dev/null; do sleep 0.1; done
-up=$(grep -o 'http://[0-9.:]*' "$work/up.out" | head -1)
-NEBIUS_API_KEY=bench OPENAI_BASE_URL="$up/v1" PORT=0 LOG_LEVEL=error \
-  .build/release/nebius-chat serve >"$work/serve.out" 2>"$work/serve.err" &
-serve_pid=$!
-until grep -q 'listening on' "$work/serve.out" 2>/dev/null; do sleep 0.1; done
-proxy=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)
+source Benchmarks/common.sh
+build_release
+start_upstream
+start_serve
 
 small_claude='{"model":"claude-haiku-4-5","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"[[script:text text=\"ok\" chunks=1]] hi"}]}'
 small_openai='{"model":"m","max_tokens":64,"stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"[[script:text text=\"ok\" chunks=1]] hi"}]}'

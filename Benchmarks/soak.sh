@@ -15,21 +15,11 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 ulimit -n 65536 2>/dev/null || true
 
-if [ -z "${SKIP_BUILD:-}" ]; then
-  swift build -c release --product nebius-chat >&2
-  swift build -c release --product ScriptedUpstreamServer >&2
-fi
-
-.build/release/ScriptedUpstreamServer --port 0 --max-records 100 >"$work/up.out" 2>/dev/null &
-up_pid=$!
-until grep -q 'listening on' "$work/up.out" 2>/dev/null; do sleep 0.1; done
-up=$(grep -o 'http://[0-9.:]*' "$work/up.out" | head -1)
+source Benchmarks/common.sh
+[ -n "${SKIP_BUILD:-}" ] || build_release
+start_upstream
 # No retries: each fault reaches the client once, as itself.
-NEBIUS_API_KEY=bench ANTHROPIC_API_KEY=bench OPENAI_BASE_URL="$up/v1" PORT=0 LOG_LEVEL=error \
-  REQUEST_TIMEOUT=3 MAX_RETRIES=0 .build/release/nebius-chat serve >"$work/serve.out" 2>"$work/serve.err" &
-serve_pid=$!
-until grep -q 'listening on' "$work/serve.out" 2>/dev/null; do sleep 0.1; done
-proxy=$(grep -o 'http://[0-9.:]*' "$work/serve.out" | head -1)
+start_serve ANTHROPIC_API_KEY=bench REQUEST_TIMEOUT=3 MAX_RETRIES=0
 
 rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 hwm() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }

@@ -82,6 +82,10 @@ struct MemoryTrimmer: Service {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 guard activity.isIdleAfterWork(window: Self.window + interval) else { continue }
+                guard logger.logLevel <= .debug else {
+                    _ = cmem_trim()
+                    continue
+                }
                 let before = ResidentMemory.megabytes()
                 _ = cmem_trim()
                 if let before, let after = ResidentMemory.megabytes() {

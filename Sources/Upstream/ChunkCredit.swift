@@ -21,8 +21,8 @@ final class ChunkCredit: Sendable {
     /// Chunks handed to the consumer and not taken yet.
     var buffered: Int { state.withLock { $0.buffered } }
 
-    func produced(_ count: Int = 1) {
-        state.withLock { $0.buffered += count }
+    func produced() {
+        state.withLock { $0.buffered += 1 }
     }
 
     /// The consumer took one; wakes the reader once half the room is free again.

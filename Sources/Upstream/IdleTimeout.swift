@@ -55,8 +55,9 @@ func withIdleTimeout<T: Sendable>(
         group.addTask {
             var lastBeat = ContinuousClock.now
             while true {
-                let quietSince = max(watchdog.lastActivity, lastBeat)
-                let deadline = watchdog.lastActivity + timeout
+                let lastActivity = watchdog.lastActivity
+                let quietSince = max(lastActivity, lastBeat)
+                let deadline = lastActivity + timeout
                 let now = ContinuousClock.now
                 if now >= deadline { throw IdleTimeoutError() }
                 var wake = deadline

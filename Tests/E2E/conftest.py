@@ -32,7 +32,6 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-import uuid
 
 import pytest
 

@@ -4,12 +4,14 @@
 in front of it, each on a free loopback port, and stops both afterwards.
 """
 import contextlib
+import http.client
 import json
 import os
 import re
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -128,3 +130,35 @@ def vm_kb(pid, field):
 
 def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def assert_serving(proxy):
+    """The serve process of `proxy` (url, upstream, log path, pid) is alive (not a zombie) and
+    answers /health."""
+    url, _, log_path, pid = proxy
+    state = process_state(pid)
+    assert state is not None and not state.startswith("Z"), \
+        f"serve (pid {pid}) is gone: {state}; log tail:\n{open(log_path).read()[-2000:]}"
+    parts = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        conn.request("GET", "/health")
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def rows_fail_unless_serving(proxy, results):
+    """Around one test of a shared proxy: afterwards serve must still be serving; if not, the
+    report rows the test added to `results` are marked failed too."""
+    before = len(results)
+    yield
+    try:
+        assert_serving(proxy)
+    except BaseException as error:
+        for entry in results[before:]:
+            entry["result"] = f"FAIL: serve not serving afterwards: {error}"[:200]
+        raise

@@ -30,7 +30,7 @@ import pytest
 
 import serve_support
 from reliability_doc import show, update_doc_section, whole_module_selected
-from serve_support import CLIENT_KEY, running_proxy, process_state, vm_kb, open_fds
+from serve_support import CLIENT_KEY, open_fds, rows_fail_unless_serving, running_proxy, vm_kb
 
 MODEL = "claude-sonnet-4-5"
 TIMEOUT = 15
@@ -66,15 +66,6 @@ def health(url, timeout=5):
         return response.status, time.monotonic() - started
     finally:
         conn.close()
-
-
-def assert_serving(proxy):
-    url, _, log_path, pid = proxy
-    state = process_state(pid)
-    assert state is not None and not state.startswith("Z"), \
-        f"serve (pid {pid}) is gone ({state}); log tail:\n{open(log_path).read()[-2000:]}"
-    status, _ = health(url)
-    assert status == 200
 
 
 def post_raw(url, body, headers=None, path="/v1/messages", timeout=TIMEOUT):
@@ -191,14 +182,8 @@ def proxy():
 def serving(proxy):
     """The shared proxy, upstream reset; after the test serve must still be alive."""
     proxy[1].reset()
-    before = len(RESULTS)
-    yield proxy
-    try:
-        assert_serving(proxy)
-    except BaseException as error:
-        for entry in RESULTS[before:]:
-            entry["result"] = f"FAIL: serve not serving afterwards: {error}"[:200]
-        raise
+    with rows_fail_unless_serving(proxy, RESULTS):
+        yield proxy
 
 
 # ---------------------------------------------------------------------------------------------

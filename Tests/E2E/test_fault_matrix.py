@@ -28,7 +28,7 @@ import pytest
 
 import serve_support
 from reliability_doc import show, update_doc_section, whole_module_selected
-from serve_support import CLIENT_KEY, running_proxy, process_state, vm_kb
+from serve_support import CLIENT_KEY, assert_serving, rows_fail_unless_serving, running_proxy, vm_kb
 
 MODEL = "claude-sonnet-4-5"
 # Seconds of upstream silence before serve gives up (REQUEST_TIMEOUT of the main proxy).
@@ -155,23 +155,6 @@ def wait_for(predicate, timeout=5.0, interval=0.02):
     return None
 
 
-def assert_serving(proxy):
-    """The serve process is alive (not a zombie) and answers /health quickly."""
-    url, _, log_path, pid = proxy
-    state = process_state(pid)
-    assert state is not None and not state.startswith("Z"), \
-        f"serve (pid {pid}) is gone: {state}; log tail:\n{open(log_path).read()[-2000:]}"
-    parts = urllib.parse.urlparse(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
-    try:
-        conn.request("GET", "/health")
-        response = conn.getresponse()
-        response.read()
-        assert response.status == 200
-    finally:
-        conn.close()
-
-
 def closed_loopback_port():
     """A loopback port nobody listens on (bound, then released)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -290,14 +273,8 @@ def proxy():
 def fresh(proxy):
     """The shared proxy with an empty upstream queue and record; checked alive afterwards."""
     proxy[1].reset()
-    before = len(RESULTS)
-    yield proxy
-    try:
-        assert_serving(proxy)
-    except BaseException as error:
-        for entry in RESULTS[before:]:
-            entry["result"] = f"FAIL: serve not serving afterwards: {error}"[:200]
-        raise
+    with rows_fail_unless_serving(proxy, RESULTS):
+        yield proxy
 
 
 MODES = [pytest.param(True, id="stream"), pytest.param(False, id="non-stream")]

@@ -22,9 +22,7 @@ import subprocess
 import time
 import warnings
 
-import pytest
-
-from conftest import BIG_MODEL, user_texts, wait_until
+from conftest import user_texts, wait_until
 from repl_support import ask, start_chat
 
 
