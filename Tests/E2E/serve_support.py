@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import subprocess
 import tempfile
 import time
@@ -162,3 +163,12 @@ def rows_fail_unless_serving(proxy, results):
         for entry in results[before:]:
             entry["result"] = f"FAIL: serve not serving afterwards: {error}"[:200]
         raise
+
+
+def closed_loopback_port():
+    """A loopback port nobody listens on (bound, then released)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -18,7 +18,6 @@ import contextlib
 import datetime
 import json
 import os
-import socket
 import textwrap
 import time
 import urllib.parse
@@ -28,7 +27,7 @@ import pytest
 
 import serve_support
 from reliability_doc import show, update_doc_section, whole_module_selected
-from serve_support import CLIENT_KEY, assert_serving, rows_fail_unless_serving, running_proxy, vm_kb
+from serve_support import CLIENT_KEY, assert_serving, closed_loopback_port, rows_fail_unless_serving, running_proxy, vm_kb
 
 MODEL = "claude-sonnet-4-5"
 # Seconds of upstream silence before serve gives up (REQUEST_TIMEOUT of the main proxy).
@@ -153,15 +152,6 @@ def wait_for(predicate, timeout=5.0, interval=0.02):
             return value
         time.sleep(interval)
     return None
-
-
-def closed_loopback_port():
-    """A loopback port nobody listens on (bound, then released)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # ---------------------------------------------------------------------------------------------

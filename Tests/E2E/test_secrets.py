@@ -15,7 +15,6 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import tempfile
 import time
@@ -24,7 +23,7 @@ import urllib.request
 
 import pytest
 
-from serve_support import CLIENT_KEY, NEBIUS_KEY, binary
+from serve_support import CLIENT_KEY, NEBIUS_KEY, Upstream, binary, closed_loopback_port
 
 KEYS = {"NEBIUS_API_KEY": NEBIUS_KEY, "ANTHROPIC_API_KEY": CLIENT_KEY}
 TIMEOUT = 15
@@ -42,28 +41,6 @@ def _wait_for_file_line(path, pattern, proc, timeout=30):
         time.sleep(0.05)
     with open(path) as f:
         raise RuntimeError(f"no line matching {pattern!r} in {path}: {f.read()[-2000:]}")
-
-
-class Admin:
-    def __init__(self, url):
-        self.url = url
-
-    def _call(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as r:
-            text = r.read().decode()
-            return json.loads(text) if text else None
-
-    def enqueue(self, behaviour):
-        return self._call("POST", "/_scripted/enqueue", behaviour)
-
-    def requests(self):
-        return self._call("GET", "/_scripted/requests")
-
-    def reset(self):
-        return self._call("POST", "/_scripted/reset", {})
 
 
 @contextlib.contextmanager
@@ -99,7 +76,7 @@ def traced_proxy(extra_env=None):
                                      stdout=out, stderr=err, env=env)
         procs.append(proxy)
         proxy_url = _wait_for_file_line(out_path, r"listening on (http://\S+)", proxy).group(1)
-        yield proxy_url, Admin(upstream_url), [out_path, err_path], proxy
+        yield proxy_url, Upstream(upstream_url), [out_path, err_path], proxy
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -270,14 +247,6 @@ def test_no_key_in_logs_or_responses():
     # The echoed key was replaced, not silently dropped with the rest of the message.
     echoed = [body for what, _, body in client.seen if "bad key" in body]
     assert echoed and all("[redacted]" in body for body in echoed), echoed[:3]
-
-
-def closed_loopback_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_no_key_when_the_upstream_is_unreachable():
