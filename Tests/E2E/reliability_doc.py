@@ -21,6 +21,15 @@ def show(request, text):
         print(text, file=sys.__stdout__, flush=True)
 
 
+def markdown_table(results, columns):
+    """The report rows as a markdown table with `columns` (keys of each row, in order)."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for r in results:
+        cells = (str(r[c]).replace("|", "\\|").replace("\n", " ") for c in columns)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def whole_module_selected(request):
     """True when no -k or -m filter narrowed the run (a partial run must not rewrite the doc)."""
     return not request.config.option.keyword and not request.config.option.markexpr

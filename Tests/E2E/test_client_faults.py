@@ -29,7 +29,7 @@ import urllib.parse
 import pytest
 
 import serve_support
-from reliability_doc import show, update_doc_section, whole_module_selected
+from reliability_doc import markdown_table, show, update_doc_section, whole_module_selected
 from serve_support import CLIENT_KEY, open_fds, rows_fail_unless_serving, running_proxy, vm_kb
 
 MODEL = "claude-sonnet-4-5"
@@ -129,20 +129,12 @@ def row(case, expected):
         RESULTS.append(entry)
 
 
-def markdown_table(results):
-    lines = ["| case | expected | got | result |", "|---|---|---|---|"]
-    for r in results:
-        cells = [r["case"], r["expected"], r["got"], r["result"]]
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
-    return "\n".join(lines)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def report(request):
     yield
     if not RESULTS:
         return
-    table = markdown_table(RESULTS)
+    table = markdown_table(RESULTS, ["case", "expected", "got", "result"])
     figures = "\n".join(f"- {k}: {v}" for k, v in FIGURES.items())
     show(request, "\n\nClient faults (nebius-chat serve)\n" + table + "\n\n" + figures + "\n")
     module_items = [i for i in request.session.items if i.module is request.module]

@@ -26,7 +26,7 @@ import http.client
 import pytest
 
 import serve_support
-from reliability_doc import show, update_doc_section, whole_module_selected
+from reliability_doc import markdown_table, show, update_doc_section, whole_module_selected
 from serve_support import CLIENT_KEY, assert_serving, closed_loopback_port, rows_fail_unless_serving, running_proxy, vm_kb
 
 MODEL = "claude-sonnet-4-5"
@@ -211,20 +211,12 @@ def describe_stream(reply, frames, requests=None):
     return got
 
 
-def markdown_table(results):
-    lines = ["| row | mode | expected | got | result |", "|---|---|---|---|---|"]
-    for r in results:
-        cells = [r["row"], r["mode"], r["expected"], r["got"], r["result"]]
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
-    return "\n".join(lines)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def matrix_report(request):
     yield
     if not RESULTS:
         return
-    table = markdown_table(RESULTS)
+    table = markdown_table(RESULTS, ["row", "mode", "expected", "got", "result"])
     show(request, "\n\nFault matrix (nebius-chat serve)\n" + table + "\n")
     module_items = [i for i in request.session.items if i.module is request.module]
     complete = whole_module_selected(request) and len(RESULTS) == len(module_items) and HUGE_MB == 100
