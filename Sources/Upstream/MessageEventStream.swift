@@ -92,8 +92,9 @@ public struct MessageEventStream: AsyncSequence, Sendable {
             case .upstream(var chunks, var translator, let client, let started):
                 state = .done  // until put back below
                 if !started {
+                    let events = translator.start()
                     state = .upstream(chunks, translator, client, started: true)
-                    return translator.start()
+                    return events
                 }
                 let batch = await Self.nextUpstreamBatch(&chunks, &translator, client: client, stream: stream)
                 if !translator.isFinished { state = .upstream(chunks, translator, client, started: true) }
