@@ -5,17 +5,25 @@ public struct ModelInfo: Sendable, Hashable, Codable {
     public var displayName: String
     /// RFC 3339 date-time.
     public var createdAt: String
+    /// The model's context window, when known.
+    public var maxInputTokens: Int?
+    /// The longest answer the server lets a request ask for, when known.
+    public var maxTokens: Int?
 
-    public init(id: String, displayName: String, createdAt: String) {
+    public init(id: String, displayName: String, createdAt: String, maxInputTokens: Int? = nil, maxTokens: Int? = nil) {
         self.id = id
         self.displayName = displayName
         self.createdAt = createdAt
+        self.maxInputTokens = maxInputTokens
+        self.maxTokens = maxTokens
     }
 
     enum CodingKeys: String, CodingKey {
         case type, id
         case displayName = "display_name"
         case createdAt = "created_at"
+        case maxInputTokens = "max_input_tokens"
+        case maxTokens = "max_tokens"
     }
 }
 

@@ -28,16 +28,16 @@ struct Serve {
         }
         let logger = Logger(label: "nebius-chat")
         let httpClient = UpstreamClient.makeHTTPClient(config: settings.upstream)
-        let service = MessagesService(
-            upstream: settings.upstream, translation: settings.translation, httpClient: httpClient, logger: logger)
-        let upstream = service.client
-        let app = ProxyApplication(
-            service: service, models: { try await upstream.models() },
-            translation: settings.translation, server: server, logger: logger)
+        let service = settings.makeService(httpClient: httpClient, logger: logger)
+        let app = settings.makeProxy(service: service, server: server, logger: logger)
+        // The summary names replacements for retired models: give a missing or old catalogue a
+        // moment (requests never wait for it).
+        _ = await service.catalogue?.models(waitingAtMost: .seconds(3))
+        let resolution = service.resolved()
         do {
             try await app.run { address in
                 // Written at once, unbuffered: scripts wait for this line to know the port.
-                FileHandle.standardOutput.write(Data(startupSummary(address: address).utf8))
+                FileHandle.standardOutput.write(Data(startupSummary(address: address, resolution: resolution).utf8))
             }
         } catch {
             try? await httpClient.shutdown()
@@ -47,18 +47,26 @@ struct Serve {
         try await httpClient.shutdown()
     }
 
-    func startupSummary(address: String) -> String {
-        let t = settings.translation
-        let auth = (settings.server.clientAPIKey ?? "").isEmpty
-            ? "off (any client may connect; set ANTHROPIC_API_KEY to require a key)"
-            : "on (x-api-key or Authorization: Bearer must match ANTHROPIC_API_KEY)"
-        return """
-            nebius-chat serve listening on \(address)
-              upstream: \(settings.upstream.baseURL) (key from \(settings.apiKeySource ?? "nowhere"))
-              models:   opus/other -> \(t.bigModel), sonnet -> \(t.middleModel), haiku -> \(t.smallModel), images -> \(t.visionModel)
-              client auth: \(auth)
-              Claude Code: ANTHROPIC_BASE_URL=\(address) claude
-
-            """
+    func startupSummary(address: String, resolution: ModelResolution? = nil) -> String {
+        let t = resolution?.config ?? settings.translation
+        var lines = [
+            "nebius-chat serve listening on \(address)",
+            "  upstream: \(settings.upstream.baseURL) (key from \(settings.apiKeySource ?? "nowhere"))",
+            "  models:   opus/other -> \(t.bigModel), sonnet -> \(t.middleModel), haiku -> \(t.smallModel), images -> \(t.visionModel)",
+        ]
+        lines += (resolution?.replacements ?? []).map { "  note:     \($0.notice)" }
+        if !settings.fallbackModels.isEmpty {
+            lines.append("  fallback: \(settings.fallbackModels.joined(separator: ", "))")
+        }
+        let keyed = !(settings.server.clientAPIKey ?? "").isEmpty
+        lines.append(
+            keyed
+                ? "  client auth: on (x-api-key or Authorization: Bearer must match ANTHROPIC_API_KEY)"
+                : "  client auth: off (any client may connect; set ANTHROPIC_API_KEY to require a key)")
+        // The key is named, never printed: the summary lands in terminals and logs.
+        let token = keyed ? " ANTHROPIC_AUTH_TOKEN=\"$ANTHROPIC_API_KEY\"" : ""
+        lines.append("  Claude Code: ANTHROPIC_BASE_URL=\(address)\(token) claude")
+        lines.append("               (or let nebius-chat start both: nebius-chat claude)")
+        return lines.joined(separator: "\n") + "\n\n"
     }
 }

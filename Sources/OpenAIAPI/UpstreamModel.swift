@@ -6,6 +6,8 @@ public struct UpstreamModel: Sendable, Hashable, Codable {
     public var contextLength: Int?
     public var architecture: Architecture?
     public var pricing: Pricing?
+    /// `active`, `deprecated`, ... (Nebius's verbose catalogue).
+    public var status: String?
 
     public init(id: String, created: Int? = nil, contextLength: Int? = nil, modality: String? = nil, pricing: Pricing? = nil) {
         self.id = id
@@ -16,7 +18,7 @@ public struct UpstreamModel: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, created, architecture, pricing
+        case id, created, architecture, pricing, status
         case ownedBy = "owned_by"
         case contextLength = "context_length"
     }

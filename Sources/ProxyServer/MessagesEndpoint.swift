@@ -28,7 +28,7 @@ struct MessagesEndpoint: Sendable {
         case .success(let body): parsed = body
         case .failure(let error): return log.finish(logger, error.response(), started: started, error: error)
         }
-        log.model = "\(parsed.model) -> \(router.route(parsed))"
+        log.model = "\(parsed.model) -> \(router.route(parsed))"  // until the upstream answered
         log.stream = parsed.stream == true
         if let beta = request.headers[betaHeader] { log.beta = beta }
 
@@ -42,6 +42,7 @@ struct MessagesEndpoint: Sendable {
             } catch {
                 return failureResponse(error, log: log, started: started)
             }
+            log.route(parsed.model, events.route)
             let usage = UsageTally()
             let logLine = log
             let sse = SSEStream(events: events, encoder: encoder, channel: context.channel) { usage.observe($0) }
@@ -60,7 +61,9 @@ struct MessagesEndpoint: Sendable {
         }
 
         do {
-            let message = try await cancelOnDisconnect(context.channel) { [service] in try await service.complete(parsed) }
+            let events = try await cancelOnDisconnect(context.channel) { [service] in try await service.stream(parsed) }
+            log.route(parsed.model, events.route)
+            let message = try await cancelOnDisconnect(context.channel) { try await events.collect() }
             log.tokens = (message.usage.inputTokens + message.usage.cacheReadInputTokens, message.usage.outputTokens)
             return log.finish(logger, jsonResponse(message, encoder: encoder), started: started)
         } catch {
@@ -76,6 +79,10 @@ struct MessagesEndpoint: Sendable {
             return APIError(.api, "The request was cancelled.").response()
         }
         let failure = Self.failure(error)
+        var log = log
+        if !failure.models.isEmpty, let requested = log.model?.split(separator: " ").first {
+            log.model = "\(requested) -> \(failure.models.joined(separator: ", then "))"
+        }
         return log.finish(logger, failure.response(), started: started, error: failure.error)
     }
 

@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import OpenAIAPI
 import ServiceLifecycle
 import Translation
 import Upstream
@@ -11,7 +10,7 @@ import Upstream
 /// The Claude Messages API in front of the pipeline.
 ///
 /// ```swift
-/// let app = ProxyApplication(service: service, models: { try await client.models() },
+/// let app = ProxyApplication(service: service, catalogue: catalogue,
 ///                            translation: settings.translation, server: settings.server, logger: logger)
 /// try await app.run { address in print("listening on \(address)") }
 /// ```
@@ -20,21 +19,27 @@ public struct ProxyApplication: Sendable {
     public let translation: TranslationConfig
     public let server: ServerConfig
     public let logger: Logger
-    let catalogue: ModelCatalogue
+    public let catalogue: ModelCatalogue
+    /// The roles as resolved now (against the live catalogue), for `GET /v1/models/{claude name}`.
+    let resolvedTranslation: @Sendable () -> TranslationConfig
     let activity = RequestActivity()
 
+    /// - Parameter resolvedTranslation: the roles resolved against the catalogue now (the
+    ///   service's); `translation` as it is by default.
     public init(
         service: any MessagesServing,
-        models: @escaping @Sendable () async throws -> [UpstreamModel],
+        catalogue: ModelCatalogue,
         translation: TranslationConfig,
         server: ServerConfig,
-        logger: Logger
+        logger: Logger,
+        resolvedTranslation: (@Sendable () -> TranslationConfig)? = nil
     ) {
         self.service = service
         self.translation = translation
         self.server = server
         self.logger = logger
-        self.catalogue = ModelCatalogue(fetch: models)
+        self.catalogue = catalogue
+        self.resolvedTranslation = resolvedTranslation ?? { translation }
     }
 
     /// The routes, for in-process tests and for ``run(onListening:)``.
@@ -45,7 +50,8 @@ public struct ProxyApplication: Sendable {
             router.add(middleware: ClientAuthenticator(key: key))
         }
         let messages = MessagesEndpoint(service: service, router: ModelRouter(config: translation), config: server, logger: logger)
-        let models = ModelsEndpoint(catalogue: catalogue, router: ModelRouter(config: translation), logger: logger)
+        let models = ModelsEndpoint(
+            catalogue: catalogue, resolvedTranslation: resolvedTranslation, maxTokensLimit: translation.maxTokens, logger: logger)
         router.post("/v1/messages", use: messages.messages)
         router.post("/v1/messages/count_tokens", use: messages.countTokens)
         router.get("/v1/models", use: models.list)
@@ -76,9 +82,13 @@ public struct ProxyApplication: Sendable {
         )
     }
 
-    /// Serves until SIGINT or SIGTERM; then stops accepting, lets running streams finish for up
-    /// to `drainSeconds`, and closes.
-    public func run(drainSeconds: Double = 5, onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    /// Serves until SIGINT or SIGTERM (unless `handlesSignals` is off) or until the task is
+    /// cancelled; then stops accepting, lets running streams finish for up to `drainSeconds`,
+    /// and closes.
+    public func run(
+        drainSeconds: Double = 5, handlesSignals: Bool = true,
+        onListening: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application(onListening: onListening))]
         if server.memoryTrimInterval > 0 {
             let interval = Duration.milliseconds(Int64(server.memoryTrimInterval * 1000))
@@ -89,7 +99,7 @@ public struct ProxyApplication: Sendable {
         }
         var configuration = ServiceGroupConfiguration(
             services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            gracefulShutdownSignals: handlesSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(drainSeconds * 1000))
         try await ServiceGroup(configuration: configuration).run()

@@ -1,6 +1,7 @@
 import ClaudeAPI
 import Hummingbird
 import Logging
+import Upstream
 
 /// The one info line logged per request: method, path, model mapping, status, duration,
 /// tokens, stream or not. It never holds a key or a body.
@@ -11,6 +12,12 @@ struct RequestLogLine: Sendable {
     var stream = false
     var tokens: (input: Int, output: Int)?
     var beta: String?
+
+    /// `claude-sonnet-4-5 -> moonshotai/Kimi-K2.7-Code`, with the models that failed before it.
+    mutating func route(_ requested: String, _ route: UpstreamRoute?) {
+        guard let route else { return }
+        model = "\(requested) -> \(route.description)"
+    }
 
     /// Logs the line for a response that is complete now, and returns the response.
     func finish(_ logger: Logger, _ response: Response, started: ContinuousClock.Instant, error: APIError? = nil) -> Response {

@@ -5,13 +5,31 @@ import Foundation
 ///
 /// Upstream error bodies come in three shapes, all understood:
 /// `{"error":{"message","type","code"}}`, `{"object":"error","message",...}` and `{"detail":...}`.
+/// A context overflow, in any upstream's words, becomes Anthropic's own wording (PROTOCOL 8.1,
+/// see ``ContextOverflow``).
 public enum ErrorMapping {
     /// The client-facing error for an upstream HTTP error status.
+    ///
+    /// ```swift
+    /// let error = ErrorMapping.map(status: 400, body: body, model: "zai-org/GLM-5.2",
+    ///                              estimatedInputTokens: 140_000, contextWindow: 131_072)
+    /// // a context overflow: "prompt is too long: 140000 tokens > 131072 maximum"
+    /// ```
     ///
     /// - Parameters:
     ///   - model: the upstream model id the request named (it goes into 404 messages).
     ///   - secrets: strings that must not appear in the message (the keys), replaced if echoed.
-    public static func map(status: Int, body: [UInt8], model: String, secrets: [String] = []) -> APIError {
+    ///   - estimatedInputTokens: the request's estimated prompt, for an overflow whose upstream
+    ///     message gives no count.
+    ///   - contextWindow: the model's window from the catalogue, for an overflow whose upstream
+    ///     message names none.
+    public static func map(
+        status: Int, body: [UInt8], model: String, secrets: [String] = [],
+        estimatedInputTokens: Int? = nil, contextWindow: Int? = nil
+    ) -> APIError {
+        if let overflow = contextOverflow(status: status, body: body) {
+            return overflow.clientError(estimatedInputTokens: estimatedInputTokens, contextWindow: contextWindow)
+        }
         let detail = upstreamMessage(body, secrets: secrets).map { ": \($0)" } ?? ""
         let error: APIError
         switch status {
@@ -57,8 +75,12 @@ public enum ErrorMapping {
         APIError(.api, "The upstream connection broke in the middle of the answer: \(reason)")
     }
 
-    /// An error frame (`data: {"error": {...}}`) inside a stream.
-    public static func streamError(_ error: JSONValue) -> APIError {
+    /// An error frame (`data: {"error": {...}}`) inside a stream. A context overflow gets the
+    /// same wording as before the first byte (PROTOCOL 8.1).
+    public static func streamError(_ error: JSONValue, estimatedInputTokens: Int? = nil, contextWindow: Int? = nil) -> APIError {
+        if let overflow = contextOverflow(error) {
+            return overflow.clientError(estimatedInputTokens: estimatedInputTokens, contextWindow: contextWindow)
+        }
         let message = error["message"]?.stringValue ?? error.stringValue ?? error.compactText
         let kind = [error["type"]?.stringValue, error["code"]?.stringValue, error["code"]?.intValue.map(String.init)]
             .compactMap { $0?.lowercased() }.joined(separator: " ")
@@ -75,6 +97,46 @@ public enum ErrorMapping {
         return APIError(type, "The upstream reported an error mid-stream: \(message)")
     }
 
+    // MARK: Context overflow (PROTOCOL 8.1)
+
+    /// Statuses an overflow comes with: 400 (vLLM, SGLang, llama.cpp), 413 and 422 (validators),
+    /// 500 (servers that answer every validation failure with it).
+    static let overflowStatuses: Set<Int> = [400, 413, 422, 500]
+
+    /// The context overflow an upstream error body describes, or `nil` when it is another error.
+    ///
+    /// Reads any of the three error-body shapes and plain-text bodies.
+    public static func contextOverflow(status: Int, body: [UInt8]) -> ContextOverflow? {
+        guard overflowStatuses.contains(status), !body.isEmpty else { return nil }
+        let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
+        guard let json = JSONValue(parsing: text) else {
+            return ContextOverflow(message: text, names: [])
+        }
+        return contextOverflow(json)
+    }
+
+    /// The context overflow an upstream error value (a whole body, or the object under `error`)
+    /// describes.
+    static func contextOverflow(_ json: JSONValue) -> ContextOverflow? {
+        let inner = json["error"].flatMap { $0.objectValue == nil ? nil : $0 }
+        let objects = [inner, json].compactMap { $0 }
+        let names = objects.flatMap { object in
+            [object["code"]?.stringValue, object["code"]?.intValue.map(String.init), object["type"]?.stringValue].compactMap { $0 }
+        }
+        func count(_ key: String) -> Int? { objects.lazy.compactMap { $0[key]?.intValue }.first }
+        return ContextOverflow(
+            message: json.stringValue ?? fullMessage(json) ?? "", names: names,
+            promptField: count("n_prompt_tokens"), windowField: count("n_ctx"))
+    }
+
+    /// `prompt is too long: N tokens > M maximum`: Anthropic's words for an overflow, which
+    /// Claude Code's compact-and-retry keys on.
+    public static func promptTooLong(tokens: Int, maximum: Int) -> APIError {
+        APIError(.invalidRequest, "prompt is too long: \(tokens) tokens > \(maximum) maximum")
+    }
+
+    // MARK: Upstream messages
+
     /// The human-readable message of an upstream error body in any of the three shapes,
     /// or the start of the body when it is not JSON.
     /// `secrets` are hidden before the message is shortened, so no piece of one survives a cut.
@@ -85,13 +147,18 @@ public enum ErrorMapping {
             let trimmed = text.trimmingWhitespace
             return trimmed.isEmpty ? nil : truncate(trimmed)
         }
+        return fullMessage(json).map { truncate($0) }
+    }
+
+    /// The message of a parsed error value in any of the three shapes, not shortened.
+    static func fullMessage(_ json: JSONValue) -> String? {
         if let inner = json["error"] {
-            if let m = inner["message"]?.stringValue { return truncate(m) }
-            if let m = inner.stringValue { return truncate(m) }
+            if let m = inner["message"]?.stringValue { return m }
+            if let m = inner.stringValue { return m }
         }
-        if let m = json["message"]?.stringValue { return truncate(m) }
+        if let m = json["message"]?.stringValue { return m }
         if let detail = json["detail"] {
-            if let s = detail.stringValue { return truncate(s) }
+            if let s = detail.stringValue { return s }
             if let items = detail.arrayValue {
                 let parts = items.map { item -> String in
                     let location = item["loc"]?.arrayValue?.map { $0.stringValue ?? $0.intValue.map(String.init) ?? "?" }
@@ -99,11 +166,11 @@ public enum ErrorMapping {
                     let msg = item["msg"]?.stringValue ?? item.compactText
                     return location.map { "\($0): \(msg)" } ?? msg
                 }
-                return truncate(parts.joined(separator: "; "))
+                return parts.joined(separator: "; ")
             }
-            return truncate(detail.compactText)
+            return detail.compactText
         }
-        return truncate(json.compactText)
+        return json.compactText
     }
 
     static func truncate(_ s: String, to limit: Int = 800) -> String {

@@ -16,13 +16,15 @@ public struct ModelRouter: Sendable {
     /// The upstream model for `request`: the vision model when an image will be sent,
     /// otherwise the mapping of the requested name.
     public func route(_ request: MessagesRequest) -> String {
+        sendsImages(request) ? config.visionModel : route(modelName: request.model)
+    }
+
+    /// Whether an image of `request` will reach the upstream (which routes it to the vision model).
+    public func sendsImages(_ request: MessagesRequest) -> Bool {
         // Judge the messages the translator sends: `role: system` entries folded away (their
         // images are not sent) and same-role turns merged, so "the last user message" agrees.
         let conversation = RequestTranslator.mergedTurns(request.messages.filter { $0.role != .system })
-        if ImagePolicy(config: config, messages: conversation).sendsAnyImage {
-            return config.visionModel
-        }
-        return route(modelName: request.model)
+        return ImagePolicy(config: config, messages: conversation).sendsAnyImage
     }
 
     /// The mapping of a requested model name, ignoring images.

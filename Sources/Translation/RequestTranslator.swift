@@ -27,7 +27,17 @@ public struct RequestTranslator: Sendable {
     /// `max_tokens` sent when the request has none (`ask` and the REPL may leave it out).
     public static let defaultMaxTokens = 8192
 
-    public func translate(_ request: MessagesRequest, upstreamModel: String) throws(APIError) -> TranslatedRequest {
+    /// The upstream request for `request`.
+    ///
+    /// - Parameters:
+    ///   - upstreamModel: the routed model id.
+    ///   - contextWindow: the routed model's window (from the catalogue), when known: `max_tokens`
+    ///     is then lowered so that the estimated prompt plus the answer fits it (PROTOCOL 8.2).
+    ///   - estimatedInputTokens: ``TokenEstimator/estimate(_:)`` of `request`, when the caller has
+    ///     it already (it is computed here otherwise, and only when `contextWindow` is given).
+    public func translate(
+        _ request: MessagesRequest, upstreamModel: String, contextWindow: Int? = nil, estimatedInputTokens: Int? = nil
+    ) throws(APIError) -> TranslatedRequest {
         var state = TranslationState()
         var messages: [ChatMessage] = []
         if let system = systemText(of: request) {
@@ -50,7 +60,17 @@ public struct RequestTranslator: Sendable {
         // Without a client value, ask for a moderate answer rather than the ceiling, which can
         // exceed a small model's whole context.
         let asked = request.maxTokens ?? min(Self.defaultMaxTokens, config.maxTokens)
-        chat.maxTokens = min(max(asked, config.minTokens), config.maxTokens)
+        let clamped = min(max(asked, config.minTokens), config.maxTokens)
+        chat.maxTokens = clamped
+        if let contextWindow, contextWindow > 0 {
+            let estimate = estimatedInputTokens ?? TokenEstimator.estimate(request)
+            let fitted = Self.fittedMaxTokens(clamped, estimatedInput: estimate, window: contextWindow, floor: config.minTokens)
+            if fitted < clamped {
+                chat.maxTokens = fitted
+                state.notes.append(
+                    "max_tokens lowered from \(clamped) to \(fitted) to fit the context window of \(contextWindow) tokens (estimated input \(estimate))")
+            }
+        }
         chat.temperature = request.temperature
         chat.topP = request.topP
         chat.topK = request.topK
@@ -66,6 +86,34 @@ public struct RequestTranslator: Sendable {
             if request.toolChoice?.disableParallelToolUse == true { chat.parallelToolCalls = false }
         }
         return TranslatedRequest(chat: chat, toolNames: state.toolNames, notes: state.notes)
+    }
+
+    // MARK: Window fit (PROTOCOL 8.2)
+
+    /// The tokens kept free beside the estimated prompt: 2% of the window, at least 256.
+    ///
+    /// Why: ``TokenEstimator`` has no tokenizer and misses the chat template's own tokens, so
+    /// the fit must leave room for its error near the window, yet not cut answers short when the
+    /// prompt is far from it (the fit only bites when prompt plus `max_tokens` comes close to
+    /// the window). 256 tokens covers a chat template and a few tools' worth of formatting on small
+    /// windows; 2% (2,621 tokens of a 131,072 window) covers the estimator's typical error on
+    /// a prompt that fills a large window to its last fifth. A larger estimator error makes the
+    /// upstream answer with an overflow, which becomes `prompt is too long` (8.1) and makes
+    /// Claude Code compact: the right outcome for a prompt that close to the window.
+    public static func windowMargin(_ window: Int) -> Int {
+        max(256, window / 50)
+    }
+
+    /// `maxTokens` lowered, if needed, so that `estimatedInput + result + margin <= window`;
+    /// never below `floor` (at least 1), never raised.
+    ///
+    /// When the prompt alone leaves no room, the result is the floor, not 0 or less: the
+    /// upstream then refuses the prompt itself, and that overflow is the one a client should see.
+    static func fittedMaxTokens(_ maxTokens: Int, estimatedInput: Int, window: Int, floor: Int) -> Int {
+        let room = window - estimatedInput - windowMargin(window)
+        let lowest = max(1, floor)
+        guard room < maxTokens else { return maxTokens }
+        return min(maxTokens, max(lowest, room))
     }
 
     // MARK: System

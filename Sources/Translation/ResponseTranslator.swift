@@ -10,19 +10,29 @@ public struct ResponseTranslator: Sendable {
     public var messageID: String
     public var toolNames: ToolNameMap
     public var estimatedInputTokens: Int
+    /// The routed model's window, when known (for the wording of an overflow error).
+    public var contextWindow: Int?
+    /// See ``StreamTranslator/init(requestedModel:messageID:toolNames:estimatedInputTokens:contextWindow:bareThinkClose:)``.
+    public var bareThinkClose: Bool
 
-    public init(requestedModel: String, messageID: String, toolNames: ToolNameMap = ToolNameMap(), estimatedInputTokens: Int = 0) {
+    public init(
+        requestedModel: String, messageID: String, toolNames: ToolNameMap = ToolNameMap(), estimatedInputTokens: Int = 0,
+        contextWindow: Int? = nil, bareThinkClose: Bool = false
+    ) {
+        self.bareThinkClose = bareThinkClose
         self.requestedModel = requestedModel
         self.messageID = messageID
         self.toolNames = toolNames
         self.estimatedInputTokens = estimatedInputTokens
+        self.contextWindow = contextWindow
     }
 
     /// The Claude message for `response`, or the error it carries.
     public func translate(_ response: ChatResponse) -> Result<MessagesResponse, APIError> {
         var translator = StreamTranslator(
             requestedModel: requestedModel, messageID: messageID, toolNames: toolNames,
-            estimatedInputTokens: estimatedInputTokens)
+            estimatedInputTokens: estimatedInputTokens, contextWindow: contextWindow,
+            bareThinkClose: bareThinkClose)
         var accumulator = MessageAccumulator()
         var chunk = response
         // Tool calls in a complete message carry no `index`: number them in order.

@@ -23,6 +23,8 @@ public struct StreamTranslator: Sendable {
     public let messageID: String
     public let toolNames: ToolNameMap
     public let estimatedInputTokens: Int
+    /// The routed model's window, when known: an overflow error frame names it (PROTOCOL 8.1).
+    public let contextWindow: Int?
 
     private var started = false
     public private(set) var isFinished = false
@@ -38,7 +40,7 @@ public struct StreamTranslator: Sendable {
     private var matchedStop: String?
     private var usage: ChatUsage?
     private var outputCharacters = 0
-    private var thinkTags = ThinkTagSplitter()
+    private var thinkTags: ThinkTagSplitter
     private var events: [StreamEvent] = []
 
     private enum OpenBlock: Sendable, Hashable {
@@ -57,11 +59,19 @@ public struct StreamTranslator: Sendable {
         var completion = JSONCompletion()
     }
 
-    public init(requestedModel: String, messageID: String, toolNames: ToolNameMap = ToolNameMap(), estimatedInputTokens: Int = 0) {
+    /// - Parameter bareThinkClose: content may end its reasoning with a bare `</think>` (PROTOCOL
+    ///   8.3; ``ReasoningLeak/endsWithBareClose(upstreamModel:)`` tells which models do): the
+    ///   start of the content is then held back until it is known to be text.
+    public init(
+        requestedModel: String, messageID: String, toolNames: ToolNameMap = ToolNameMap(), estimatedInputTokens: Int = 0,
+        contextWindow: Int? = nil, bareThinkClose: Bool = false
+    ) {
+        self.thinkTags = ThinkTagSplitter(holdsForBareClose: bareThinkClose)
         self.requestedModel = requestedModel
         self.messageID = messageID
         self.toolNames = toolNames
         self.estimatedInputTokens = estimatedInputTokens
+        self.contextWindow = contextWindow
     }
 
     /// `message_start`. Called implicitly by the first `receive` if not called before.
@@ -81,20 +91,25 @@ public struct StreamTranslator: Sendable {
         guard !isFinished else { return [] }
         events = start()
         if let error = chunk.error {
-            return events + fail(ErrorMapping.streamError(error))
+            let mapped = ErrorMapping.streamError(
+                error, estimatedInputTokens: estimatedInputTokens > 0 ? estimatedInputTokens : nil, contextWindow: contextWindow)
+            return events + fail(mapped)
         }
         if let u = chunk.usage { usage = u }
         for choice in chunk.choices where (choice.index ?? 0) == 0 {
             let delta = choice.delta
             if let reasoning = delta.reasoningText, !reasoning.isEmpty {
+                // Content held for a bare `</think>` is text after all, and it came first.
+                for piece in thinkTags.separateReasoningArrived() { append(piece) }
                 appendThinking(reasoning)
             }
             if let content = delta.content, !content.isEmpty {
                 for piece in thinkTags.feed(content) { append(piece) }
             }
             if let toolCalls = delta.toolCalls, !toolCalls.isEmpty {
-                // Whitespace held back while content might still open with `<think>` is text that
-                // came before the calls: it goes first, not after them (PROTOCOL 3 block order).
+                // Content held back while it might still open with `<think>` or end at a bare
+                // `</think>` is text that came before the calls: it goes first, not after them
+                // (PROTOCOL 3 block order).
                 for piece in thinkTags.endLeadingWhitespace() { append(piece) }
                 for call in toolCalls {
                     receiveToolCall(call)

@@ -15,9 +15,12 @@ public struct TranslationConfig: Sendable, Hashable {
     /// user message reach the upstream (and decide the vision routing).
     public var stripImageContext: Bool
 
-    public static let defaultBigModel = "zai-org/GLM-4.7-FP8"
-    public static let defaultMiddleModel = "Qwen/Qwen3-Coder-480B-A35B-Instruct"
-    public static let defaultSmallModel = "openai/gpt-oss-20b"
+    // Built-in defaults: ids in the Nebius catalogue in the second half of 2026 (GLM-4.7-FP8,
+    // Qwen3-Coder-480B and their peers left it in 2026-05). The catalogue changes every few
+    // months: configuration and the live catalogue take precedence over these.
+    public static let defaultBigModel = "zai-org/GLM-5.2"
+    public static let defaultMiddleModel = "moonshotai/Kimi-K2.7-Code"
+    public static let defaultSmallModel = "openai/gpt-oss-120b"
     public static let defaultVisionModel = "Qwen/Qwen2.5-VL-72B-Instruct"
 
     public init(

@@ -22,6 +22,8 @@ public struct MessageEventStream: AsyncSequence, Sendable {
 
     let source: Source
     private let cancelled: OnceFlag
+    /// The upstream model answering, and any that failed before it (`nil` for streams fed by hand).
+    public var route: UpstreamRoute?
 
     init(upstream chunks: ChatChunkStream, translator: StreamTranslator, client: UpstreamClient) {
         source = .upstream(chunks, translator, client)

@@ -20,26 +20,87 @@ import Translation
 /// for await event in try await service.stream(request) { render(event) }
 /// ```
 ///
+/// - Models: the four roles are resolved against the live ``ModelCatalogue`` (a retired model
+///   is replaced, see ``ModelResolution``); without a catalogue the configured names are used
+///   as they are.
+/// - Fallback: when the routed model is not found upstream (404), or a 5xx or connect failure
+///   remains after the retries, the `FALLBACK_MODEL` list is tried in order, then the
+///   catalogue's replacement for the role; each model once, and always before the first byte.
+///   The client still sees the model name it asked for.
+/// - Context window: `max_tokens` is lowered so that the estimated input plus the answer fits
+///   the model's window, and an upstream overflow is answered in Anthropic's own words.
+///
 /// A frame whose JSON does not parse is skipped (with a warning log line) rather than ending
 /// the answer: a stray line is more likely than a broken answer, and the rest still makes
 /// sense. An error frame (`data: {"error":...}`), a reset connection and an idle timeout end
 /// the stream with one `error` event.
 public struct MessagesService: MessagesServing {
     public let client: UpstreamClient
-    public let translation: TranslationConfig
+    public let catalogue: ModelCatalogue?
+    /// The roles as configured, before the catalogue had its say.
+    public let configured: TranslationConfig
+    /// `FALLBACK_MODEL`, in order.
+    public let fallbacks: [String]
+    let resolution: ResolutionCache
     let logger: Logger
 
-    public init(upstream: UpstreamConfig, translation: TranslationConfig, httpClient: HTTPClient, logger: Logger) {
+    public init(
+        upstream: UpstreamConfig, translation: TranslationConfig, httpClient: HTTPClient, logger: Logger,
+        catalogue: ModelCatalogue? = nil, fallbacks: [String] = []
+    ) {
         self.client = UpstreamClient(config: upstream, httpClient: httpClient, logger: logger)
-        self.translation = translation
+        self.configured = translation
+        self.catalogue = catalogue
+        self.fallbacks = fallbacks
+        self.resolution = ResolutionCache(configured: translation, fallbacks: fallbacks)
         self.logger = logger
     }
 
+    /// The translation settings with the roles resolved against the catalogue known now.
+    public var translation: TranslationConfig { resolved().config }
+
+    /// The roles resolved against the catalogue known now, and what was replaced.
+    public func resolved() -> ModelResolution {
+        resolution.resolution(catalogue: catalogue, logger: logger)
+    }
+
     public func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
-        let upstreamModel = ModelRouter(config: translation).route(request)
+        catalogue?.refreshIfStale()
+        let roles = resolved()
+        let plan = FallbackPlan(request: request, roles: roles, fallbacks: fallbacks, catalogue: catalogue?.current)
+        let estimate = TokenEstimator.estimate(request)
+        var failed: [String] = []
+        var lastFailure: UpstreamFailure?
+        for model in plan.models {
+            do {
+                var events = try await attempt(
+                    request, model: model, translation: roles.config, estimate: estimate, heartbeat: heartbeat)
+                events.route = UpstreamRoute(model: model, failed: failed)
+                return events
+            } catch {
+                var failure = error
+                failure.models = failed + [model]
+                guard failure.allowsFallback, !Task.isCancelled else { throw failure }
+                failed.append(model)
+                lastFailure = failure
+                if let next = plan.models.dropFirst(failed.count).first {
+                    logger.notice(
+                        "model \(model) failed upstream, trying the fallback \(next)",
+                        metadata: ["status": "\(failure.upstreamStatus.map(String.init) ?? "unreachable")"])
+                }
+            }
+        }
+        throw lastFailure ?? UpstreamFailure(APIError(.api, "No upstream model to try."))
+    }
+
+    /// One upstream model, with its own translation (its window decides `max_tokens`).
+    private func attempt(
+        _ request: MessagesRequest, model: String, translation: TranslationConfig, estimate: Int, heartbeat: Duration?
+    ) async throws(UpstreamFailure) -> MessageEventStream {
+        let window = catalogue?.model(model)?.contextLength
         let translated: TranslatedRequest
         do {
-            translated = try RequestTranslator(config: translation).translate(request, upstreamModel: upstreamModel)
+            translated = try RequestTranslator(config: translation).translate(request, upstreamModel: model, contextWindow: window)
         } catch {
             throw UpstreamFailure(error)
         }
@@ -50,15 +111,16 @@ public struct MessagesService: MessagesServing {
             logger.debug(
                 "upstream request",
                 metadata: [
-                    "model": "\(upstreamModel)", "body": "\(redactedBody(chat))",
+                    "model": "\(model)", "body": "\(redactedBody(chat))",
                     "notes": "\(translated.notes.joined(separator: "; "))",
                 ])
         }
-
-        let chunks = try await client.streamChat(chat, heartbeat: heartbeat)
+        let chunks = try await client.streamChat(
+            chat, heartbeat: heartbeat, estimatedInputTokens: estimate, contextWindow: window)
         let translator = StreamTranslator(
             requestedModel: request.model, messageID: Self.newMessageID(), toolNames: translated.toolNames,
-            estimatedInputTokens: TokenEstimator.estimate(request))
+            estimatedInputTokens: estimate, contextWindow: window,
+            bareThinkClose: ReasoningLeak.endsWithBareClose(upstreamModel: model))
         return MessageEventStream(upstream: chunks, translator: translator, client: client)
     }
 

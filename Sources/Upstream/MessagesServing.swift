@@ -27,6 +27,8 @@ public struct UpstreamFailure: Error, Sendable, Hashable {
     public var upstreamStatus: Int?
     /// The HTTP status to answer: the error type's, or 502 when the upstream could not be reached.
     public var status: Int
+    /// The upstream models tried, in order (the last one gave this failure); for logs.
+    public var models: [String] = []
 
     public init(_ error: APIError, retryAfter: Int? = nil, upstreamStatus: Int? = nil, status: Int? = nil) {
         self.error = error
@@ -50,7 +52,15 @@ extension MessagesServing {
     /// Streams the request and folds the events into one message: the non-streaming answer.
     /// A mid-stream failure is thrown as an ``UpstreamFailure``.
     public func complete(_ request: MessagesRequest) async throws(UpstreamFailure) -> MessagesResponse {
-        let events = try await stream(request)
+        try await stream(request).collect()
+    }
+}
+
+extension MessageEventStream {
+    /// Folds the events into one message: the non-streaming answer. A mid-stream failure is
+    /// thrown as an ``UpstreamFailure``.
+    public func collect() async throws(UpstreamFailure) -> MessagesResponse {
+        let events = self
         var accumulator = MessageAccumulator()
         for await event in events {
             accumulator.apply(event)

@@ -130,15 +130,20 @@ public struct UpstreamClient: Sendable {
     /// - Throws: ``UpstreamFailure`` for an error status (after retries), a connect failure
     ///   (naming the base URL), an idle timeout before the status (`timeout_error`), or the
     ///   caller's cancellation.
-    public func streamChat(_ chat: ChatRequest, heartbeat: Duration? = nil) async throws(UpstreamFailure) -> ChatChunkStream {
+    ///
+    /// `estimatedInputTokens` and `contextWindow` fill in a context-overflow message where the
+    /// upstream's own words give no numbers.
+    public func streamChat(
+        _ chat: ChatRequest, heartbeat: Duration? = nil, estimatedInputTokens: Int? = nil, contextWindow: Int? = nil
+    ) async throws(UpstreamFailure) -> ChatChunkStream {
         let body = ByteBuffer(bytes: chat.jsonBytes())
         let (heads, headContinuation) = AsyncStream<UpstreamFailure?>.makeStream()
         let (chunks, chunkContinuation) = AsyncThrowingStream<UpstreamItem, any Error>.makeStream()
         let credit = ChunkCredit(limit: config.chunkReadAhead)
         let producer = Task {
             await self.pump(
-                body: body, model: chat.model, heartbeat: heartbeat, head: headContinuation,
-                chunks: chunkContinuation, credit: credit)
+                body: body, model: chat.model, context: (estimatedInputTokens, contextWindow), heartbeat: heartbeat,
+                head: headContinuation, chunks: chunkContinuation, credit: credit)
         }
         chunkContinuation.onTermination = { termination in
             if case .cancelled = termination { producer.cancel() }
@@ -168,7 +173,8 @@ public struct UpstreamClient: Sendable {
     /// Runs the attempts of one request: resolves `head` once (nil = success, or the failure),
     /// then feeds `chunks`.
     private func pump(
-        body: ByteBuffer, model: String, heartbeat: Duration?, head: AsyncStream<UpstreamFailure?>.Continuation,
+        body: ByteBuffer, model: String, context: (estimate: Int?, window: Int?), heartbeat: Duration?,
+        head: AsyncStream<UpstreamFailure?>.Continuation,
         chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation, credit: ChunkCredit
     ) async {
         let headSent = OnceFlag()  // the status line of a success arrived: no retry after it
@@ -208,7 +214,9 @@ public struct UpstreamClient: Sendable {
                         guard await Self.sleep(seconds: wait) else { return head.finish() }
                         continue
                     }
-                    let error = ErrorMapping.map(status: status, body: errorBody, model: model, secrets: secrets)
+                    let error = ErrorMapping.map(
+                        status: status, body: errorBody, model: model, secrets: secrets,
+                        estimatedInputTokens: context.estimate, contextWindow: context.window)
                     let seconds = retryAfter.map { Int($0.rounded(.up)) }
                     head.yield(UpstreamFailure(error, retryAfter: seconds, upstreamStatus: status))
                     head.finish()
@@ -299,6 +307,11 @@ public struct UpstreamClient: Sendable {
     }
 
     // MARK: Models
+
+    /// The upstream catalogue as the faces see it.
+    public func catalogue() async throws(UpstreamFailure) -> [CatalogueModel] {
+        try await models().map(CatalogueModel.init)
+    }
 
     /// The upstream catalogue, `GET {baseURL}/models?verbose=true`.
     public func models() async throws(UpstreamFailure) -> [UpstreamModel] {

@@ -4,6 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import OpenAIAPI
+import Translation
+import Upstream
 import Testing
 
 @testable import ProxyServer
@@ -51,7 +53,7 @@ struct AuthAndRoutesTests {
 
     @Test("1 GET /v1/models lists the upstream catalogue in the Anthropic shape")
     func models() async throws {
-        let models = [UpstreamModel(id: "a/one", created: 1_700_000_000), UpstreamModel(id: "b/two")]
+        let models = [CatalogueModel(id: "a/one", contextLength: 131_072, created: 1_700_000_000), CatalogueModel(id: "b/two")]
         try await makeProxy(FakeMessagesService(.events([])), models: models).application().test(.router) { client in
             try await client.execute(uri: "/v1/models", method: .get) { response in
                 let body = try #require(json(response.body))
@@ -61,6 +63,10 @@ struct AuthAndRoutesTests {
                 #expect(body["has_more"] == false)
                 #expect(body["first_id"] == "a/one")
                 #expect(body["last_id"] == "b/two")
+                // The window and the answer length serve allows, as peers list them (PROTOCOL 8.2).
+                #expect(body["data"]?.arrayValue?.first?["max_input_tokens"] == 131_072)
+                #expect(body["data"]?.arrayValue?.first?["max_tokens"]?.intValue == OutputBudget.maxTokens(window: 131_072, limit: TranslationConfig().maxTokens))
+                #expect(body["data"]?.arrayValue?.last?["max_input_tokens"] == nil)
             }
             try await client.execute(uri: "/v1/models/b/two", method: .get) { response in
                 #expect(response.status == .ok)

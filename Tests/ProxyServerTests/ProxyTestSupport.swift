@@ -4,19 +4,19 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import OpenAIAPI
 import ProxyServer
 import Translation
+import Upstream
 
 /// A proxy around `service` with test settings.
 func makeProxy(
     _ service: FakeMessagesService, clientKey: String? = nil, maxBodyBytes: Int = 1024 * 1024, pingInterval: Double = 15,
-    models: [UpstreamModel] = [UpstreamModel(id: "zai-org/GLM-4.7-FP8", created: 1_700_000_000, contextLength: 131072)]
+    models: [CatalogueModel] = [CatalogueModel(id: "zai-org/GLM-5.2", contextLength: 432_000, created: 1_700_000_000)]
 ) -> ProxyApplication {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     return ProxyApplication(
-        service: service, models: { models }, translation: TranslationConfig(),
+        service: service, catalogue: .fixed(models, logger: logger), translation: TranslationConfig(),
         server: ServerConfig(port: 0, clientAPIKey: clientKey, maxBodyBytes: maxBodyBytes, pingInterval: pingInterval),
         logger: logger)
 }

@@ -24,7 +24,7 @@ struct ErrorMappingTests {
         #expect(e.type.httpStatus == client)
     }
 
-    @Test("5 400/422 keep the upstream message (it names the bad field or the overflow)")
+    @Test("5 400/422 keep the upstream message (it names the bad field)")
     func keepsMessage() {
         #expect(map(400).message.contains("Something specific went wrong"))
         #expect(map(422).message.contains("Something specific went wrong"))
@@ -71,13 +71,15 @@ struct ErrorMappingTests {
         #expect(ErrorMapping.upstreamMessage(Array("   ".utf8)) == nil)
     }
 
-    @Test("5 real llama.cpp context overflow (HTTP 400) keeps the message")
+    @Test("5/8.1 real llama.cpp context overflow (HTTP 400): Anthropic's overflow wording, not the upstream's")
     func contextOverflowFixture() throws {
         let (status, body) = try Fixtures.upstreamError("llamacpp-context-overflow.txt")
         #expect(status == 400)
         let e = map(status, body)
         #expect(e.type == .invalidRequest)
-        #expect(e.message.contains("maximum context length is 4096 tokens"))
+        #expect(e.message == "prompt is too long: 6031 tokens > 4096 maximum")
+        // The message is still read from the body for other uses.
+        #expect(ErrorMapping.upstreamMessage(body)?.contains("maximum context length is 4096 tokens") == true)
     }
 
     @Test("5 real llama.cpp validation failure (HTTP 500) -> api_error with the message")

@@ -19,4 +19,16 @@ struct TranslationConfigTests {
         }
         #expect(c.stripImageContext == false)
     }
+
+    @Test("2.1 the built-in defaults are ids of today's catalogue, not the retired ones")
+    func currentDefaults() {
+        let c = TranslationConfig()
+        #expect(c.bigModel == "zai-org/GLM-5.2")
+        #expect(c.middleModel == "moonshotai/Kimi-K2.7-Code")
+        #expect(c.smallModel == "openai/gpt-oss-120b")
+        #expect(c.visionModel == "Qwen/Qwen2.5-VL-72B-Instruct")
+        for retired in ["zai-org/GLM-4.7-FP8", "Qwen/Qwen3-Coder-480B-A35B-Instruct", "openai/gpt-oss-20b"] {
+            #expect(![c.bigModel, c.middleModel, c.smallModel, c.visionModel].contains(retired))
+        }
+    }
 }

@@ -12,6 +12,10 @@ struct Settings: Sendable {
     var logLevel: Logger.Level
     /// Where the Nebius key came from (a layer name, never the key), or `nil` when none is set.
     var apiKeySource: String?
+    /// `FALLBACK_MODEL`: models tried in order when the routed one is not found or is down.
+    var fallbackModels: [String]
+    /// `$XDG_CACHE_HOME/nebius-chat/catalogue.json`.
+    var catalogueCacheFile: String
 
     /// Reads settings from the layers; a malformed value is an error that names the setting.
     init(layers: ConfigurationLayers) throws(ConfigurationError) {
@@ -58,6 +62,13 @@ struct Settings: Sendable {
             idleTimeout: try reader.double("IDLE_TIMEOUT", default: 30, in: 1...86_400),
             memoryTrimInterval: try reader.double("MEMORY_TRIM_INTERVAL", default: 30, in: 0...86_400)
         )
+        fallbackModels = reader.string("FALLBACK_MODEL", default: "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var xdg: [String: String] = [:]
+        xdg["XDG_CACHE_HOME"] = layers.value("XDG_CACHE_HOME")?.value
+        xdg["HOME"] = layers.value("HOME")?.value
+        catalogueCacheFile = ConfigurationLayers.xdgDirectory("XDG_CACHE_HOME", fallback: ".cache", environment: xdg)
+            + "/nebius-chat/catalogue.json"
         let level = reader.string("LOG_LEVEL", default: "info").lowercased()
         guard let parsed = Logger.Level(rawValue: level == "warn" ? "warning" : level) else {
             throw ConfigurationError("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
