@@ -141,10 +141,12 @@ import Testing
     }
 
     @Test func waitingForASlowConsumerIsNotUpstreamSilence() async throws {
-        try await UpstreamHarness.with(requestTimeout: 0.5, chunkReadAhead: 4) { h in
+        // REQUEST_TIMEOUT is 2 s, not less: the whole suite runs in parallel, and on a loaded
+        // 2-core machine the first frame alone can take most of a second.
+        try await UpstreamHarness.with(requestTimeout: 2, chunkReadAhead: 4) { h in
             h.upstream.enqueue(.respond(.huge(bytes: 20_000, chunkSize: 50)))
             let stream = try await h.client.streamChat(chat("hi"))
-            try await Task.sleep(for: .milliseconds(1500))  // 3x REQUEST_TIMEOUT without reading
+            try await Task.sleep(for: .milliseconds(5000))  // 2.5x REQUEST_TIMEOUT without reading
             var chunks: [ChatChunk] = []
             for try await item in stream {
                 if case .chunk(let chunk) = item { chunks.append(chunk) }
@@ -261,9 +263,10 @@ import Testing
     }
 
     @Test func slowButSteadyStreamIsNotCut() async throws {
-        try await UpstreamHarness.with(requestTimeout: 0.5) { h in
-            // 8 frames 0.2 s apart: 1.4 s in total, never 0.5 s of silence.
-            h.upstream.enqueue(.text("a b c d e", Shape(delay: 0.2)))
+        // Timings with room for a loaded machine (the suite runs in parallel on 2 cores).
+        try await UpstreamHarness.with(requestTimeout: 2) { h in
+            // 8 frames 0.5 s apart: 3.5 s in total, never 2 s of silence.
+            h.upstream.enqueue(.text("a b c d e", Shape(delay: 0.5)))
             let (chunks, failure) = try await h.collect(chat("hi"))
             #expect(failure == nil)
             #expect(contentText(chunks) == "a b c d e")
