@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-fixtures=${FIXTURES_DIR:-../shared/fixtures}
+fixtures=${FIXTURES_DIR:-Tests/Fixtures}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 

@@ -42,7 +42,7 @@ echo "building $bin" >&2
 seeds=$out/seeds-$target
 corpus=$out/corpus-$target
 rm -rf "$seeds"; mkdir -p "$seeds" "$corpus"
-python3 - "$target" "$seeds" "${FIXTURES:-$root/../shared/fixtures}" <<'PY'
+python3 - "$target" "$seeds" "${FIXTURES:-$root/Tests/Fixtures}" <<'PY'
 import json, glob, os, sys
 target, seeds, fixtures = sys.argv[1:]
 n = 0

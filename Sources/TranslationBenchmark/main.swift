@@ -7,7 +7,8 @@
 // (b) a generated 2,000-chunk upstream stream: decode each chunk's JSON bytes, feed
 //     StreamTranslator, encode every event as an SSE frame; chunks per second.
 //
-// `fixtures-dir` defaults to $FIXTURES_DIR, else ../shared/fixtures next to the package.
+// `fixtures-dir` defaults to $FIXTURES_DIR, else Tests/Fixtures of the repository around the
+// current directory (or, failing that, of the checkout the benchmark was built from).
 import ClaudeAPI
 import Foundation
 import OpenAIAPI
@@ -27,10 +28,21 @@ func fixturesDirectory() -> URL {
     if let env = ProcessInfo.processInfo.environment["FIXTURES_DIR"], !env.isEmpty {
         return URL(fileURLWithPath: env)
     }
-    // Sources/TranslationBenchmark/main.swift -> package root -> ../shared/fixtures
-    let packageRoot = URL(fileURLWithPath: #filePath)
+    // The repository holding the current directory: the nearest ancestor with Tests/Fixtures.
+    let files = FileManager.default
+    var directory = URL(fileURLWithPath: files.currentDirectoryPath)
+    while true {
+        let candidate = directory.appendingPathComponent("Tests/Fixtures")
+        if files.fileExists(atPath: candidate.appendingPathComponent("claude-code").path) { return candidate }
+        let parent = directory.deletingLastPathComponent()
+        if parent.path == directory.path { break }
+        directory = parent
+    }
+    // Run from elsewhere: the repository this binary was built from.
+    // Sources/TranslationBenchmark/main.swift -> package root -> Tests/Fixtures
+    return URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        .appendingPathComponent("Tests/Fixtures")
 }
 
 struct Stats {

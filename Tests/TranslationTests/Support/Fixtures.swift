@@ -2,16 +2,16 @@ import ClaudeAPI
 import Foundation
 import OpenAIAPI
 
-/// Loads the shared fixtures: `$FIXTURES_DIR`, else `../shared/fixtures` beside the package root.
+/// Loads the captured fixtures: `$FIXTURES_DIR`, else `Tests/Fixtures` of this repository.
 enum Fixtures {
     static let directory: URL = {
         if let env = ProcessInfo.processInfo.environment["FIXTURES_DIR"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        // Tests/TranslationTests/Support/Fixtures.swift -> package root
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { root.deleteLastPathComponent() }
-        return root.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        // Tests/TranslationTests/Support/Fixtures.swift -> Tests/Fixtures
+        var tests = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { tests.deleteLastPathComponent() }
+        return tests.appendingPathComponent("Fixtures")
     }()
 
     static func url(_ relativePath: String) -> URL { directory.appendingPathComponent(relativePath) }

@@ -151,16 +151,16 @@ func elapsed<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     return (value, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
 }
 
-/// Loads the shared fixtures: `$FIXTURES_DIR`, else `../shared/fixtures` beside the package root.
+/// Loads the captured fixtures: `$FIXTURES_DIR`, else `Tests/Fixtures` of this repository.
 enum Fixtures {
     static let directory: URL = {
         if let env = ProcessInfo.processInfo.environment["FIXTURES_DIR"], !env.isEmpty {
             return URL(fileURLWithPath: env)
         }
-        // Tests/UpstreamTests/Support/UpstreamHarness.swift -> package root -> its parent
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<5 { root.deleteLastPathComponent() }
-        return root.appendingPathComponent("shared/fixtures")
+        // Tests/UpstreamTests/Support/UpstreamHarness.swift -> Tests/Fixtures
+        var tests = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { tests.deleteLastPathComponent() }
+        return tests.appendingPathComponent("Fixtures")
     }()
 
     static func bytes(_ relativePath: String) throws -> [UInt8] {
