@@ -24,7 +24,7 @@ public enum FilenameCompletion {
             .sorted()
             .map { name in
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
                 return typedDirectory + name + (isDirectory.boolValue ? "/" : "")
             }
     }
