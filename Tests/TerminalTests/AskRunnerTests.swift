@@ -7,11 +7,11 @@ import Upstream
 
 @Suite struct AskRunnerTests {
     func options(_ prompt: String = "hi", json: Bool = false, stream: Bool = true, think: Bool = false, images: [String] = []) -> AskOptions {
-        AskOptions(prompt: prompt, model: "zai-org/GLM-4.7-FP8", system: "Be brief.", imagePaths: images, maxTokens: 100,
+        AskOptions(prompt: prompt, model: "zai-org/GLM-5.2", system: "Be brief.", imagePaths: images, maxTokens: 100,
                    stream: stream, json: json, showReasoning: think, translation: TranslationConfig(), homeDirectory: "/tmp")
     }
 
-    func run(_ options: AskOptions, _ service: FakeMessagesService, catalogue: CatalogueCache? = nil) async -> (AskExitCode, String, String) {
+    func run(_ options: AskOptions, _ service: FakeMessagesService, catalogue: ModelCatalogue? = nil) async -> (AskExitCode, String, String) {
         let out = TextOutput.capturing()
         let err = TextOutput.capturing()
         let code = await AskRunner(options: options, service: service, catalogue: catalogue, out: out, err: err).run()
@@ -23,7 +23,7 @@ import Upstream
         let (code, out, err) = await run(options(), service)
         #expect(code == .success)
         #expect(out == "Canberra.\n")
-        #expect(err.contains("zai-org/GLM-4.7-FP8 · 12 in · 3 out"))
+        #expect(err.contains("zai-org/GLM-5.2 · 12 in · 3 out"))
         #expect(!err.contains("capital"), "reasoning only with --think")
         let request = service.requests[0]
         #expect(request.system == .text("Be brief."))
@@ -62,15 +62,15 @@ import Upstream
 
     @Test func unknownModelNamesAlternatives() async {
         let failure = UpstreamFailure(APIError(.notFound, "model not found"), upstreamStatus: 404)
-        let catalogue = CatalogueCache(source: ClosureCatalogueSource { CatalogueTests.models })
+        let catalogue = ModelCatalogue.fixed(CatalogueTests.models)
         let (code, _, err) = await run(options(), FakeMessagesService(.failure(failure)), catalogue: catalogue)
         #expect(code == .upstreamError)
-        #expect(err.contains("model zai-org/GLM-4.7-FP8 was not found upstream although the catalogue lists it"))
+        #expect(err.contains("model zai-org/GLM-5.2 was not found upstream although the catalogue lists it"))
 
         var gone = options()
         gone.model = "zai-org/GLM-4.5-Air"
         let (_, _, err2) = await run(gone, FakeMessagesService(.failure(failure)), catalogue: catalogue)
-        #expect(err2.contains("model zai-org/GLM-4.5-Air is not in the Nebius catalogue (retired?); try one of: zai-org/GLM-4.7-FP8"))
+        #expect(err2.contains("model zai-org/GLM-4.5-Air is not in the Nebius catalogue (retired?); try one of: zai-org/GLM-5.2"))
     }
 
     @Test func badImageIsAUsageError() async {
@@ -89,6 +89,34 @@ import Upstream
         #expect(code == .success)
         #expect(service.requests[0].messages[0].content.map(\.type) == ["image", "text"])
         #expect(err.contains(TranslationConfig.defaultVisionModel), "the usage line names the model that answered")
+    }
+
+    @Test func jsonWithAnImageNamesTheVisionModelThatAnswered() async throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.write("a.png", bytes: ImageBytes.png)
+        let router = ModelRouter(config: TranslationConfig())
+        let service = FakeMessagesService(.events(Events.answer("a cat")), answeredBy: { router.route($0) })
+        let (code, out, _) = await run(options(json: true, images: [path]), service)
+        #expect(code == .success)
+        let message = try JSONDecoder().decode(MessagesResponse.self, from: Data(out.utf8))
+        #expect(message.model == TranslationConfig.defaultVisionModel)
+    }
+
+    @Test func aFallbackThatAnsweredIsTheModelReported() async throws {
+        let service = FakeMessagesService(.events(Events.answer("hi")), answeredBy: { _ in "openai/gpt-oss-120b" })
+        let (_, out, err) = await run(options(json: true), service)
+        let message = try JSONDecoder().decode(MessagesResponse.self, from: Data(out.utf8))
+        #expect(message.model == "openai/gpt-oss-120b")
+        #expect(err.contains("openai/gpt-oss-120b ·"), "the usage line names it too")
+    }
+
+    @Test func replacementsAreSaidOnceOnStderr() async {
+        var opts = options()
+        opts.notices = ["BIG_MODEL zai-org/GLM-4.7-FP8 is not in the Nebius catalogue; using zai-org/GLM-5.2"]
+        let (code, out, err) = await run(opts, FakeMessagesService(.events(Events.answer("x"))))
+        #expect(code == .success)
+        #expect(!out.contains("catalogue"))
+        #expect(err.components(separatedBy: "GLM-4.7-FP8 is not in the Nebius catalogue; using zai-org/GLM-5.2").count == 2)
     }
 
     @Test func interruptedExitsWith130() async throws {

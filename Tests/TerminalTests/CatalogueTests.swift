@@ -1,20 +1,22 @@
 import Foundation
 import Synchronization
-import OpenAIAPI
 import Testing
+import Upstream
 @testable import Terminal
 
 @Suite struct CatalogueTests {
     static let models = [
-        UpstreamModel(id: "zai-org/GLM-4.7-FP8", contextLength: 202_752, modality: "text->text", pricing: .init(prompt: "0.0000004", completion: "0.000002")),
-        UpstreamModel(id: "Qwen/Qwen2.5-VL-72B-Instruct", contextLength: 32_000, modality: "text+image->text", pricing: .init(prompt: "0.00000025", completion: "0.00000075")),
-        UpstreamModel(id: "Qwen/Qwen3-Coder-480B-A35B-Instruct", contextLength: 262_144, modality: "text->text"),
-        UpstreamModel(id: "openai/gpt-oss-20b", modality: "text->text", pricing: .init(prompt: "0.00000005", completion: "0.0000002")),
+        CatalogueModel(id: "zai-org/GLM-5.2", contextLength: 432_000, acceptsImages: false,
+                       price: .init(inputPerMillion: 1.4, outputPerMillion: 4.4)),
+        CatalogueModel(id: "Qwen/Qwen2.5-VL-72B-Instruct", contextLength: 32_000, acceptsImages: true,
+                       price: .init(inputPerMillion: 0.25, outputPerMillion: 0.75)),
+        CatalogueModel(id: "Qwen/Qwen3.5-397B-A17B", contextLength: 262_144, acceptsImages: false),
+        CatalogueModel(id: "openai/gpt-oss-120b", price: .init(inputPerMillion: 0.15, outputPerMillion: 0.6)),
     ]
 
     @Test func missingModelNamesAlternativesFromTheSameFamily() {
-        let message = MissingModelHint.message(model: "zai-org/GLM-4.5", catalogue: Self.models, needsVision: false, limit: 2)
-        #expect(message.hasPrefix("model zai-org/GLM-4.5 is not in the Nebius catalogue (retired?); try one of: zai-org/GLM-4.7-FP8, "))
+        let message = MissingModelHint.message(model: "zai-org/GLM-4.7-FP8", catalogue: Self.models, needsVision: false, limit: 2)
+        #expect(message.hasPrefix("model zai-org/GLM-4.7-FP8 is not in the Nebius catalogue (retired?); try one of: zai-org/GLM-5.2, "))
     }
 
     @Test func missingVisionModelSuggestsVisionModels() {
@@ -27,60 +29,76 @@ import Testing
             == "model x/y is not in the Nebius catalogue (retired?); `nebius-chat models` lists the ones available")
     }
 
-    @Test func tableShowsVisionContextAndPrices() {
-        let table = ModelsListing.table(Self.models)
+    @Test func tableShowsRolesVisionContextAndPrices() throws {
+        let roles = ModelsListing.roles(
+            big: "zai-org/GLM-5.2", middle: "zai-org/GLM-5.2", small: "openai/gpt-oss-120b", vision: "Qwen/Qwen2.5-VL-72B-Instruct")
+        let table = ModelsListing.table(Self.models, roles: roles)
         let lines = table.split(separator: "\n").map(String.init)
         #expect(lines.count == 5)
-        #expect(lines[0].hasPrefix("MODEL"))
-        let vl = try! #require(lines.first { $0.hasPrefix("Qwen/Qwen2.5-VL-72B-Instruct") })
+        #expect(lines.first?.hasPrefix("MODEL") == true)
+        #expect(lines.first?.contains("ROLE") == true)
+        let vl = try #require(lines.first { $0.hasPrefix("Qwen/Qwen2.5-VL-72B-Instruct") })
+        #expect(vl.contains(" vision "))
         #expect(vl.contains(" yes "))
         #expect(vl.contains("32,000"))
         #expect(vl.hasSuffix("0.250    0.750"))
-        let coder = try! #require(lines.first { $0.hasPrefix("Qwen/Qwen3-Coder") })
-        #expect(coder.hasSuffix("-        -"))
+        let glm = try #require(lines.first { $0.hasPrefix("zai-org/GLM-5.2") })
+        #expect(glm.contains(" big,middle "))
+        let qwen = try #require(lines.first { $0.hasPrefix("Qwen/Qwen3.5") })
+        #expect(qwen.hasSuffix("-        -"))
+        #expect(qwen.contains(" no "))
+        // No modality in the catalogue: not "no", which would be a guess.
+        let oss = try #require(lines.first { $0.hasPrefix("openai/gpt-oss-120b") })
+        #expect(oss.contains(" unknown "))
+        #expect(oss.contains(" small "))
+    }
+
+    @Test func deprecatedModelsAreMarked() {
+        let table = ModelsListing.table([CatalogueModel(id: "a/old", status: "deprecated"), CatalogueModel(id: "b/new", status: "active")])
+        #expect(table.contains("a/old (deprecated)"))
+        #expect(!table.contains("b/new (deprecated)"))
     }
 
     @Test func jsonForScripts() throws {
-        let data = Data(ModelsListing.json(Self.models).utf8)
+        let roles = ModelsListing.roles(big: "zai-org/GLM-5.2", middle: "zai-org/GLM-5.2", small: "x", vision: "Qwen/Qwen2.5-VL-72B-Instruct")
+        let data = Data(ModelsListing.json(Self.models, roles: roles).utf8)
         let entries = try JSONDecoder().decode([ModelsListing.Entry].self, from: data)
         #expect(entries.map(\.id) == Self.models.map(\.id).sorted())
         let vl = try #require(entries.first { $0.id.contains("VL") })
-        #expect(vl.vision)
+        #expect(vl.vision == true)
+        #expect(vl.roles == ["vision"])
         #expect(vl.contextLength == 32_000)
         #expect(abs((vl.inputUSDPerMillion ?? 0) - 0.25) < 1e-9)
+        #expect(entries.first { $0.id == "zai-org/GLM-5.2" }?.roles == ["big", "middle"])
         let raw = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         #expect(raw.first?["input_usd_per_million_tokens"] != nil)
+        // Unknown vision is null, not false.
+        let oss = try #require(raw.first { $0["id"] as? String == "openai/gpt-oss-120b" })
+        #expect(oss["vision"] is NSNull)
     }
 
-    @Test func cacheFetchesOnceAndGivesPrices() async {
-        let calls = Counter()
-        let cache = CatalogueCache(source: ClosureCatalogueSource {
-            calls.increment()
-            return Self.models
-        })
-        #expect(await cache.models()?.count == 4)
-        #expect(await cache.models()?.count == 4)
-        #expect(calls.value == 1)
-        let prices = await cache.prices()
-        #expect(prices.keys.sorted() == ["Qwen/Qwen2.5-VL-72B-Instruct", "openai/gpt-oss-20b", "zai-org/GLM-4.7-FP8"])
+    @Test func pricesAndAnswerBudgetComeFromTheCatalogue() async {
+        let catalogue = ModelCatalogue.fixed(Self.models)
+        #expect(catalogue.pricesIfFetched().keys.sorted() == ["Qwen/Qwen2.5-VL-72B-Instruct", "openai/gpt-oss-120b", "zai-org/GLM-5.2"])
+        #expect(await catalogue.prices().count == 3)
+        #expect(ModelCatalogue.chatMaxTokens(window: 32_000) == 8_000)
+        #expect(ModelCatalogue.chatMaxTokens(window: 432_000) == 16_384)
+        #expect(ModelCatalogue.chatMaxTokens(window: 512) == 256)
+        #expect(catalogue.chatMaxTokens(for: "Qwen/Qwen2.5-VL-72B-Instruct") == 8_000)
+        #expect(catalogue.chatMaxTokens(for: "openai/gpt-oss-120b") == nil, "no context length known")
+        #expect(catalogue.chatMaxTokens(for: "not/listed") == nil)
     }
 
-    @Test func defaultAnswerBudgetFitsTheContext() async {
-        #expect(CatalogueCache.defaultMaxTokens(contextLength: 32_000) == 8_000)
-        #expect(CatalogueCache.defaultMaxTokens(contextLength: 202_752) == 16_384)
-        #expect(CatalogueCache.defaultMaxTokens(contextLength: 512) == 256)
-        let cache = CatalogueCache(source: ClosureCatalogueSource { Self.models })
-        #expect(await cache.defaultMaxTokens(for: "Qwen/Qwen2.5-VL-72B-Instruct") == nil, "nothing before the fetch")
-        _ = await cache.models()
-        #expect(await cache.defaultMaxTokens(for: "Qwen/Qwen2.5-VL-72B-Instruct") == 8_000)
-        #expect(await cache.defaultMaxTokens(for: "openai/gpt-oss-20b") == nil, "no context length known")
-    }
-
-    @Test func cacheSurvivesAFailingSource() async {
+    @Test func aCatalogueThatCannotBeFetchedGivesNothingAndDoesNotWaitLong() async {
         struct Down: Error {}
-        let cache = CatalogueCache(source: ClosureCatalogueSource { throw Down() })
-        #expect(await cache.models() == nil)
-        #expect(await cache.prices().isEmpty)
+        let catalogue = ModelCatalogue(baseURL: "http://x", cacheFile: nil, logger: .init(label: "test")) {
+            () async throws(UpstreamFailure) -> [CatalogueModel] in
+            throw UpstreamFailure(.init(.api, "down"))
+        }
+        let start = ContinuousClock.now
+        #expect(await catalogue.prices().isEmpty)
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(catalogue.chatMaxTokens(for: "zai-org/GLM-5.2") == nil)
     }
 }
 

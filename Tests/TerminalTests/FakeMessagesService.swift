@@ -14,11 +14,14 @@ final class FakeMessagesService: MessagesServing, Sendable {
     }
 
     private let script: Script
+    /// The upstream model each stream says answered, as the real service's fallback plan does.
+    private let answeredBy: (@Sendable (MessagesRequest) -> String)?
     private let received = Mutex<[MessagesRequest]>([])
     private let cancelledCount = Counter()
 
-    init(_ script: Script) {
+    init(_ script: Script, answeredBy: (@Sendable (MessagesRequest) -> String)? = nil) {
         self.script = script
+        self.answeredBy = answeredBy
     }
 
     var requests: [MessagesRequest] { received.withLock { $0 } }
@@ -31,7 +34,9 @@ final class FakeMessagesService: MessagesServing, Sendable {
         case .failure(let failure):
             throw failure
         case .events(let events, let delay, let holdOpen):
-            let (stream, continuation) = MessageEventStream.makeStream()
+            let (made, continuation) = MessageEventStream.makeStream()
+            var stream = made
+            stream.route = answeredBy.map { UpstreamRoute(model: $0(request)) }
             let task = Task {
                 for event in events {
                     if delay > .zero { try? await Task.sleep(for: delay) }

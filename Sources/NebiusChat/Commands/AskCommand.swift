@@ -62,12 +62,14 @@ struct AskCommand: AsyncParsableCommand {
         }
         let settings = try loadSettings(flags: [:])
         try requireAPIKey(settings)
-        let options = AskOptions(
-            prompt: prompt, model: model ?? settings.translation.bigModel, system: system, imagePaths: image,
-            maxTokens: maxTokens, stream: !noStream, json: json, showReasoning: think, noColor: TerminalPaths.noColor,
-            translation: settings.translation, homeDirectory: TerminalPaths.home)
         let code = try await TerminalUpstream.with(settings: settings) { upstream in
-            await AskRunner(options: options, service: upstream.service, catalogue: upstream.catalogue)
+            let resolution = await upstream.resolution()
+            var options = AskOptions(
+                prompt: prompt, model: model ?? resolution.config.bigModel, system: system, imagePaths: image,
+                maxTokens: maxTokens, stream: !noStream, json: json, showReasoning: think, noColor: TerminalPaths.noColor,
+                translation: resolution.config, homeDirectory: TerminalPaths.home)
+            options.notices = resolution.replacements.map(\.notice)
+            return await AskRunner(options: options, service: upstream.service, catalogue: upstream.catalogue)
                 .run(interrupts: InterruptMonitor())
         }
         if code != .success { throw ExitCode(code.rawValue) }

@@ -60,13 +60,15 @@ struct ChatCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try loadSettings(flags: [:])
         try requireAPIKey(settings)
-        let options = ChatOptions(
-            model: model, system: system,
-            resume: continueLatest ? .mostRecent : session.map { .named($0) } ?? .fresh,
-            historyPath: TerminalPaths.history, sessionsDirectory: TerminalPaths.sessions,
-            showReasoning: think, noColor: TerminalPaths.noColor, maxTokens: maxTokens,
-            translation: settings.translation, homeDirectory: TerminalPaths.home)
         try await TerminalUpstream.with(settings: settings) { upstream in
+            let resolution = await upstream.resolution()
+            var options = ChatOptions(
+                model: model, system: system,
+                resume: continueLatest ? .mostRecent : session.map { .named($0) } ?? .fresh,
+                historyPath: TerminalPaths.history, sessionsDirectory: TerminalPaths.sessions,
+                showReasoning: think, noColor: TerminalPaths.noColor, maxTokens: maxTokens,
+                translation: resolution.config, homeDirectory: TerminalPaths.home)
+            options.notices = resolution.replacements.map(\.notice)
             await ChatREPL(options: options, service: upstream.service, catalogue: upstream.catalogue).run()
         }
     }

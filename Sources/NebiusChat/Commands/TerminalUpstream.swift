@@ -10,17 +10,14 @@ import Upstream
 struct TerminalUpstream {
     let service: MessagesService
     let client: UpstreamClient
-    let catalogue: CatalogueCache
+    let catalogue: ModelCatalogue
 
     /// Runs `body` with a connected upstream, then closes the connection pool.
     static func with<T>(settings: Settings, _ body: (TerminalUpstream) async throws -> T) async throws -> T {
         let httpClient = UpstreamClient.makeHTTPClient(config: settings.upstream)
-        let service = MessagesService(
-            upstream: settings.upstream, translation: settings.translation, httpClient: httpClient, logger: terminalLogger())
-        let client = service.client
+        let service = settings.makeService(httpClient: httpClient, logger: terminalLogger())
         let upstream = TerminalUpstream(
-            service: service, client: client,
-            catalogue: CatalogueCache(source: ClosureCatalogueSource { try await client.models() }))
+            service: service, client: service.client, catalogue: service.catalogue ?? .fixed([]))
         do {
             let result = try await body(upstream)
             try? await httpClient.shutdown()
@@ -29,6 +26,13 @@ struct TerminalUpstream {
             try? await httpClient.shutdown()
             throw error
         }
+    }
+
+    /// The roles resolved against the catalogue, waiting briefly when none was ever fetched
+    /// (a first run: later runs start from the disk cache at once).
+    func resolution() async -> ModelResolution {
+        _ = await catalogue.models(waitingAtMost: ModelCatalogue.terminalWait)
+        return service.resolved()
     }
 
     /// Log lines go to stderr and, unless LOG_LEVEL is set, only warnings and worse: a chat

@@ -17,6 +17,9 @@ public struct AskOptions: Sendable {
     public var maxImageBytes: Int
     public var translation: TranslationConfig
     public var homeDirectory: String
+    /// Lines said once on stderr before the answer: configured models replaced because the
+    /// catalogue no longer lists them.
+    public var notices: [String] = []
 
     public init(
         prompt: String, model: String, system: String? = nil, imagePaths: [String] = [], maxTokens: Int? = nil,

@@ -11,11 +11,11 @@ import Upstream
 public struct AskRunner: Sendable {
     public var options: AskOptions
     public var service: any MessagesServing
-    public var catalogue: CatalogueCache?
+    public var catalogue: ModelCatalogue?
     public var out: TextOutput
     public var err: TextOutput
 
-    public init(options: AskOptions, service: any MessagesServing, catalogue: CatalogueCache?,
+    public init(options: AskOptions, service: any MessagesServing, catalogue: ModelCatalogue?,
                 out: TextOutput = .standardOutput, err: TextOutput = .standardError) {
         self.options = options
         self.service = service
@@ -50,6 +50,7 @@ public struct AskRunner: Sendable {
             return .usageError
         }
         let upstreamModel = ModelRouter(config: options.translation).route(request)
+        for notice in options.notices { err.line(errStyle.dim("note: " + notice)) }
 
         // Streaming prints as it arrives; otherwise collect and print at the end.
         let live = options.stream && !options.json
@@ -68,8 +69,11 @@ public struct AskRunner: Sendable {
             task.cancel()
         }
         for warning in outcome.warnings { err.line(errStyle.dim("warning: " + warning)) }
+        // The model that answered: the vision model for an image, a fallback for a failed one.
+        let answered = outcome.route?.model ?? upstreamModel
 
-        if options.json, let message = outcome.message {
+        if options.json, var message = outcome.message {
+            message.model = answered
             out.write(Self.json(message))
         } else if !live {
             out.write(sink.text)
@@ -81,10 +85,10 @@ public struct AskRunner: Sendable {
                 err.line(errStyle.yellow("[the answer reached its token limit; --max-tokens raises it]"))
             }
             if let usage = outcome.message?.usage {
-                let price = await catalogue?.pricesIfFetched()[upstreamModel]
+                let price = catalogue?.pricesIfFetched()[answered]
                 let input = usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens
                 err.line(errStyle.dim(UsageLine.format(
-                    model: upstreamModel, usage: usage, seconds: outcome.seconds,
+                    model: answered, usage: usage, seconds: outcome.seconds,
                     cost: price?.cost(input: input, output: usage.outputTokens))))
             }
             return .success

@@ -30,6 +30,9 @@ public struct ChatOptions: Sendable {
     public var translation: TranslationConfig
     /// The home directory, for `~` in `/image` paths.
     public var homeDirectory: String
+    /// Lines said once under the banner: configured models replaced because the catalogue
+    /// no longer lists them.
+    public var notices: [String] = []
 
     public init(
         model: String? = nil, system: String? = nil, resume: Resume = .fresh, historyPath: String?,

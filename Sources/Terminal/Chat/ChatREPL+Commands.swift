@@ -1,5 +1,6 @@
 import ClaudeAPI
 import Foundation
+import Upstream
 
 extension ChatREPL {
     func perform(_ command: SlashCommand) async -> Next {
@@ -94,7 +95,7 @@ extension ChatREPL {
     func resolveModel(_ name: String) async -> String? {
         let lower = name.lowercased()
         if ["haiku", "sonnet", "opus"].contains(where: { lower.contains($0) }) { return name }
-        guard let models = await catalogue?.models(), !models.isEmpty else { return name }
+        guard let models = await catalogue?.models(waitingAtMost: ModelCatalogue.terminalWait), !models.isEmpty else { return name }
         if models.contains(where: { $0.id == name }) { return name }
         if name.contains("/") {
             warn(MissingModelHint.message(model: name, catalogue: models, needsVision: false))

@@ -13,7 +13,7 @@ import Upstream
 public final class ChatREPL {
     let options: ChatOptions
     let runner: TurnRunner
-    let catalogue: CatalogueCache?
+    let catalogue: ModelCatalogue?
     let router: ModelRouter
     let store: SessionStore
     let out = TextOutput.standardOutput
@@ -27,7 +27,7 @@ public final class ChatREPL {
     /// Whether the current conversation is on disk (a new one is written after its first turn).
     var isSaved = false
 
-    public init(options: ChatOptions, service: any MessagesServing, catalogue: CatalogueCache?) {
+    public init(options: ChatOptions, service: any MessagesServing, catalogue: ModelCatalogue?) {
         self.options = options
         self.runner = TurnRunner(service: service)
         self.catalogue = catalogue
@@ -97,7 +97,7 @@ public final class ChatREPL {
     func send(_ user: Message) async {
         var request = conversation.request(for: user)
         let upstreamModel = router.route(request)
-        if request.maxTokens == nil, let budget = await catalogue?.defaultMaxTokens(for: upstreamModel) {
+        if request.maxTokens == nil, let budget = catalogue?.chatMaxTokens(for: upstreamModel) {
             request.maxTokens = budget
         }
         let renderer = StreamRenderer(answer: out, reasoning: showReasoning ? out : nil, style: style)
@@ -114,14 +114,16 @@ public final class ChatREPL {
             if outcome.message?.stopReason == .maxTokens {
                 out.line(style.yellow("[the answer reached its token limit (max_tokens \(request.maxTokens.map(String.init) ?? "default"))]"))
             }
+            // The model that answered: a fallback may have stood in for the routed one.
+            let answered = outcome.route?.model ?? upstreamModel
             if let usage = outcome.message?.usage {
-                conversation.session.usage.record(model: upstreamModel, usage: usage)
+                conversation.session.usage.record(model: answered, usage: usage)
                 // An interrupted answer has no final count: no usage line for it.
                 if !interrupted {
-                    let price = await catalogue?.pricesIfFetched()[upstreamModel]
+                    let price = catalogue?.pricesIfFetched()[answered]
                     let input = usage.inputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens
                     let cost = price?.cost(input: input, output: usage.outputTokens)
-                    out.line(style.dim(UsageLine.format(model: upstreamModel, usage: usage, seconds: outcome.seconds, cost: cost)))
+                    out.line(style.dim(UsageLine.format(model: answered, usage: usage, seconds: outcome.seconds, cost: cost)))
                     out.line()
                 }
             }
@@ -144,17 +146,32 @@ public final class ChatREPL {
         return style.promptSafe(tag + style.bold(">") + " ")
     }
 
-    /// The first line. A resumed conversation brings its own model, named when it is opened.
+    /// The first line, with the model the conversation will use (a resumed one's own), then
+    /// once each replacement of a configured model that left the catalogue.
     func printBanner() {
-        var parts = ["nebius-chat"]
-        if options.resume == .fresh { parts.append(modelDescription) }
-        parts += ["/help for commands", "Ctrl-D to leave"]
+        let parts = ["nebius-chat", describe(model: bannerModel()), "/help for commands", "Ctrl-D to leave"]
         out.line(style.dim(parts.joined(separator: " · ")))
+        for notice in options.notices { warn("note: " + notice) }
     }
 
-    /// `zai-org/GLM-4.7-FP8`, or `sonnet -> Qwen/...` when the name is routed to another model.
-    var modelDescription: String {
-        let model = conversation.session.model
+    /// The model of the conversation about to open: `--model`, else a resumed session's, else
+    /// the default.
+    func bannerModel() -> String {
+        if let model = options.model { return model }
+        let id: String?
+        switch options.resume {
+        case .fresh: id = nil
+        case .mostRecent: id = store.mostRecentID()
+        case .named(let name): id = SessionStore.isValidName(name) ? name : nil
+        }
+        guard let id, let session = try? store.load(id: id) else { return conversation.session.model }
+        return session.model
+    }
+
+    /// `zai-org/GLM-5.2`, or `sonnet -> Qwen/...` when the name is routed to another model.
+    var modelDescription: String { describe(model: conversation.session.model) }
+
+    func describe(model: String) -> String {
         let routed = router.route(modelName: model)
         return routed == model ? model : "\(model) -> \(routed)"
     }
@@ -172,7 +189,7 @@ public final class ChatREPL {
     func startCatalogueFetch() {
         guard let catalogue, let editor else { return }
         Task {
-            if let models = await catalogue.models() {
+            if let models = await catalogue.models(waitingAtMost: .seconds(30)) {
                 let ids = models.map(\.id).sorted()
                 editor.updateCompleter { $0.modelIDs = ids }
             }

@@ -5,9 +5,9 @@ import Upstream
 public enum FailureReport {
     /// One or two lines: what went wrong, and for a model the upstream does not know, which
     /// models it does know.
-    public static func message(for failure: UpstreamFailure, model: String, needsVision: Bool, catalogue: CatalogueCache?) async -> String {
+    public static func message(for failure: UpstreamFailure, model: String, needsVision: Bool, catalogue: ModelCatalogue?) async -> String {
         if failure.error.type == .notFound || failure.upstreamStatus == 404 {
-            let models = await catalogue?.models()
+            let models = await catalogue?.models(waitingAtMost: ModelCatalogue.terminalWait)
             return MissingModelHint.message(model: model, catalogue: models, needsVision: needsVision)
         }
         var text = failure.error.message

@@ -19,6 +19,8 @@ public struct TurnOutcome: Sendable {
     public var seconds: Double
     /// Tool inputs that were not valid JSON (from the accumulator).
     public var warnings: [String] = []
+    /// The upstream model that answered (and the ones that failed before it), once known.
+    public var route: UpstreamRoute?
 }
 
 /// Runs one request through the pipeline, rendering events as they arrive and folding them into
@@ -53,6 +55,7 @@ public struct TurnRunner: Sendable {
             return TurnOutcome(ending: .failed(error), message: nil, seconds: seconds())
         }
 
+        let route = events.route
         var accumulator = MessageAccumulator()
         for await event in events {
             if Task.isCancelled { break }
@@ -61,16 +64,20 @@ public struct TurnRunner: Sendable {
         }
         if Task.isCancelled {
             renderer.finishInterrupted()
-            return TurnOutcome(ending: .interrupted, message: accumulator.message, seconds: seconds(), warnings: accumulator.warnings)
+            return TurnOutcome(
+                ending: .interrupted, message: accumulator.message, seconds: seconds(), warnings: accumulator.warnings, route: route)
         }
         renderer.finish()
         if let error = accumulator.error {
-            return TurnOutcome(ending: .failed(UpstreamFailure(error)), message: accumulator.message, seconds: seconds(), warnings: accumulator.warnings)
+            return TurnOutcome(
+                ending: .failed(UpstreamFailure(error)), message: accumulator.message, seconds: seconds(),
+                warnings: accumulator.warnings, route: route)
         }
         guard accumulator.message != nil else {
             let failure = UpstreamFailure(APIError(.api, "The upstream stream ended before any message started."))
             return TurnOutcome(ending: .failed(failure), message: nil, seconds: seconds())
         }
-        return TurnOutcome(ending: .completed, message: accumulator.message, seconds: seconds(), warnings: accumulator.warnings)
+        return TurnOutcome(
+            ending: .completed, message: accumulator.message, seconds: seconds(), warnings: accumulator.warnings, route: route)
     }
 }

@@ -1,4 +1,5 @@
 import ClaudeAPI
+import Upstream
 
 /// Tokens used so far in a conversation, per upstream model, and what they cost.
 ///
@@ -43,7 +44,7 @@ public struct UsageLedger: Sendable, Hashable, Codable {
     public var outputTokens: Int { byModel.values.reduce(0) { $0 + $1.outputTokens } }
 
     /// The total cost, or `nil` when any model used has no known price.
-    public func cost(prices: [String: ModelPrice]) -> Double? {
+    public func cost(prices: [String: CatalogueModel.Price]) -> Double? {
         var total = 0.0
         for (model, tally) in byModel {
             guard let price = prices[model] else { return nil }
@@ -53,11 +54,10 @@ public struct UsageLedger: Sendable, Hashable, Codable {
     }
 
     /// Lines for `/usage`: one per model, then the total, with costs where prices are known.
-    public func summary(prices: [String: ModelPrice]) -> [String] {
+    public func summary(prices: [String: CatalogueModel.Price]) -> [String] {
         if byModel.isEmpty { return ["No tokens used yet in this conversation."] }
         var lines: [String] = []
-        for model in byModel.keys.sorted() {
-            let tally = byModel[model]!
+        for (model, tally) in byModel.sorted(by: { $0.key < $1.key }) {
             var line = "\(model): \(Self.count(tally.inputTokens)) in, \(Self.count(tally.outputTokens)) out, \(tally.requests) request\(tally.requests == 1 ? "" : "s")"
             if let price = prices[model] {
                 line += ", " + Self.dollars(price.cost(input: tally.inputTokens, output: tally.outputTokens))
@@ -68,7 +68,8 @@ public struct UsageLedger: Sendable, Hashable, Codable {
         if let cost = cost(prices: prices) {
             total += ", " + Self.dollars(cost)
         } else {
-            total += " (cost unknown: the catalogue gives no price for every model used)"
+            let unpriced = byModel.keys.filter { prices[$0] == nil }.sorted()
+            total += " (cost unknown: the catalogue gives no price for \(unpriced.joined(separator: ", ")))"
         }
         lines.append(total)
         return lines
