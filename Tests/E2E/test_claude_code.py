@@ -12,6 +12,9 @@ from serve_support import CLIENT_KEY, running_proxy
 
 
 def claude_cli():
+    # scripts/compat-matrix points this at the CLI of another claude-agent-sdk release.
+    if os.environ.get("CLAUDE_CLI"):
+        return os.environ["CLAUDE_CLI"]
     for base in sys.path:
         found = glob.glob(os.path.join(base, "claude_agent_sdk", "_bundled", "claude"))
         if found:

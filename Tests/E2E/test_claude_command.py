@@ -17,6 +17,9 @@ from conftest import Terminal, wait_until
 
 
 def bundled_claude():
+    # scripts/compat-matrix points this at the CLI of another claude-agent-sdk release.
+    if os.environ.get("CLAUDE_CLI"):
+        return os.environ["CLAUDE_CLI"]
     for base in sys.path:
         found = glob.glob(os.path.join(base, "claude_agent_sdk", "_bundled", "claude"))
         if found:

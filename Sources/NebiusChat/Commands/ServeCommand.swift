@@ -10,11 +10,15 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Claude Code:
               nebius-chat serve &
-              ANTHROPIC_BASE_URL=http://localhost:8083 ANTHROPIC_API_KEY=any claude
+              ANTHROPIC_BASE_URL=http://localhost:8083 ANTHROPIC_AUTH_TOKEN=any claude
 
             Claude model names are mapped: haiku -> SMALL_MODEL, sonnet -> MIDDLE_MODEL,
             opus and anything else -> BIG_MODEL, any request with an image -> VISION_MODEL;
-            a Nebius id such as zai-org/GLM-4.7-FP8 passes through unchanged.
+            a Nebius id such as zai-org/GLM-5.2 passes through unchanged. A configured model that
+            has left the catalogue is replaced (the start-up lines say by what), and
+            FALLBACK_MODEL=a,b is tried when a model is not found or stays down.
+
+            For Claude Code, `nebius-chat claude` starts serve and claude together.
 
             Set ANTHROPIC_API_KEY on the server to require that key from clients (x-api-key or
             Authorization: Bearer). Listening beyond loopback without it is refused unless
