@@ -173,13 +173,13 @@ _nebius-chat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    chat|ask|serve|models|help)
+    chat|ask|serve|claude|models|help)
         # Offer subcommand argument completions
         "_nebius-chat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'chat ask serve models help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'chat ask serve claude models help' -- "${cur}"))
         ;;
     esac
 }
@@ -249,6 +249,21 @@ _nebius-chat_serve() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    esac
+}
+
+_nebius-chat_claude() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--claude-path)
+    __nebius-chat_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--claude-path')
         return
         ;;
     esac

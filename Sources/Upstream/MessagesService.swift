@@ -70,7 +70,9 @@ public struct MessagesService: MessagesServing {
         let plan = FallbackPlan(request: request, roles: roles, fallbacks: fallbacks, catalogue: catalogue?.current)
         let estimate = TokenEstimator.estimate(request)
         var failed: [String] = []
-        var lastFailure: UpstreamFailure?
+        // When every model fails, the routed model's failure is the one reported (it is the
+        // model the client asked for), naming every model tried.
+        var firstFailure: UpstreamFailure?
         for model in plan.models {
             do {
                 var events = try await attempt(
@@ -82,7 +84,7 @@ public struct MessagesService: MessagesServing {
                 failure.models = failed + [model]
                 guard failure.allowsFallback, !Task.isCancelled else { throw failure }
                 failed.append(model)
-                lastFailure = failure
+                if firstFailure == nil { firstFailure = failure }
                 if let next = plan.models.dropFirst(failed.count).first {
                     logger.notice(
                         "model \(model) failed upstream, trying the fallback \(next)",
@@ -90,7 +92,9 @@ public struct MessagesService: MessagesServing {
                 }
             }
         }
-        throw lastFailure ?? UpstreamFailure(APIError(.api, "No upstream model to try."))
+        guard var failure = firstFailure else { throw UpstreamFailure(APIError(.api, "No upstream model to try.")) }
+        failure.models = failed
+        throw failure
     }
 
     /// One upstream model, with its own translation (its window decides `max_tokens`).

@@ -71,6 +71,7 @@ public struct AskRunner: Sendable {
         for warning in outcome.warnings { err.line(errStyle.dim("warning: " + warning)) }
         // The model that answered: the vision model for an image, a fallback for a failed one.
         let answered = outcome.route?.model ?? upstreamModel
+        if let route = outcome.route, let note = FallbackNote.text(route) { err.line(errStyle.dim("note: " + note)) }
 
         if options.json, var message = outcome.message {
             message.model = answered

@@ -116,6 +116,7 @@ public final class ChatREPL {
             }
             // The model that answered: a fallback may have stood in for the routed one.
             let answered = outcome.route?.model ?? upstreamModel
+            if let route = outcome.route, let text = FallbackNote.text(route) { note(text) }
             if let usage = outcome.message?.usage {
                 conversation.session.usage.record(model: answered, usage: usage)
                 // An interrupted answer has no final count: no usage line for it.
