@@ -155,14 +155,19 @@ def test_the_environment_arguments_and_exit_status(isolated_env, upstream):
 
 
 def test_the_launch_key_is_required_and_serve_stops_with_claude(isolated_env, upstream):
-    script = """#!/bin/sh
-curl -s -o /dev/null -w '%{http_code}\\n' "$ANTHROPIC_BASE_URL/v1/models" > "$DUMP_TO.anon"
-curl -s -o /dev/null -w '%{http_code}\\n' -H "Authorization: Bearer $ANTHROPIC_AUTH_TOKEN" "$ANTHROPIC_BASE_URL/v1/models" > "$DUMP_TO.keyed"
-echo "$ANTHROPIC_BASE_URL" > "$DUMP_TO.url"
-exit 0
+    script = """#!/usr/bin/env python3
+import os, urllib.request, urllib.error
+def status(headers):
+    request = urllib.request.Request(os.environ["ANTHROPIC_BASE_URL"] + "/v1/models", headers=headers)
+    try:
+        return urllib.request.urlopen(request, timeout=10).status
+    except urllib.error.HTTPError as e:
+        return e.code
+dump = os.environ["DUMP_TO"]
+open(dump + ".anon", "w").write(str(status({})))
+open(dump + ".keyed", "w").write(str(status({"Authorization": "Bearer " + os.environ["ANTHROPIC_AUTH_TOKEN"]})))
+open(dump + ".url", "w").write(os.environ["ANTHROPIC_BASE_URL"])
 """
-    if shutil.which("curl") is None:
-        pytest.skip("curl is not installed")
     dump = os.path.join(isolated_env.home, "probe")
     env, _ = bin_dir_with(claude_env(isolated_env), "claude", script=script)
     env["DUMP_TO"] = dump
