@@ -50,10 +50,27 @@ extension MessagesRequest {
                     type: try t.required("type") { x throws(JSONFieldMismatch) in try x.asString() },
                     budgetTokens: try t.optional("budget_tokens") { x throws(JSONFieldMismatch) in try x.asInt() })
             },
-            outputConfig: try o.optional("output_config") { v throws(JSONFieldMismatch) in
-                OutputConfig(effort: try v.asObject().optional("effort") { x throws(JSONFieldMismatch) in try x.asString() })
-            }
+            outputConfig: try o.optional("output_config") { v throws(JSONFieldMismatch) in try OutputConfig(json: v) },
+            outputFormat: try o.optional("output_format") { v throws(JSONFieldMismatch) in try OutputFormat(json: v) }
         )
+    }
+}
+
+extension OutputConfig {
+    init(json: JSONValue) throws(JSONFieldMismatch) {
+        let o = try json.asObject()
+        self.init(
+            effort: try o.optional("effort") { v throws(JSONFieldMismatch) in try v.asString() },
+            format: try o.optional("format") { v throws(JSONFieldMismatch) in try OutputFormat(json: v) })
+    }
+}
+
+extension OutputFormat {
+    init(json: JSONValue) throws(JSONFieldMismatch) {
+        let o = try json.asObject()
+        self.init(
+            type: try o.required("type") { v throws(JSONFieldMismatch) in try v.asString() },
+            schema: try o.optional("schema") { v in v })
     }
 }
 

@@ -16,6 +16,8 @@ public struct MessagesRequest: Sendable, Hashable, Codable {
     public var metadata: Metadata?
     public var thinking: ThinkingConfig?
     public var outputConfig: OutputConfig?
+    /// The deprecated top-level spelling of `output_config.format`.
+    public var outputFormat: OutputFormat?
 
     public init(
         model: String,
@@ -31,7 +33,8 @@ public struct MessagesRequest: Sendable, Hashable, Codable {
         stopSequences: [String]? = nil,
         metadata: Metadata? = nil,
         thinking: ThinkingConfig? = nil,
-        outputConfig: OutputConfig? = nil
+        outputConfig: OutputConfig? = nil,
+        outputFormat: OutputFormat? = nil
     ) {
         self.model = model
         self.messages = messages
@@ -47,6 +50,7 @@ public struct MessagesRequest: Sendable, Hashable, Codable {
         self.metadata = metadata
         self.thinking = thinking
         self.outputConfig = outputConfig
+        self.outputFormat = outputFormat
     }
 
     enum CodingKeys: String, CodingKey {
@@ -57,6 +61,7 @@ public struct MessagesRequest: Sendable, Hashable, Codable {
         case topK = "top_k"
         case stopSequences = "stop_sequences"
         case outputConfig = "output_config"
+        case outputFormat = "output_format"
     }
 }
 
@@ -111,10 +116,4 @@ public struct ThinkingConfig: Sendable, Hashable, Codable {
     }
     /// Whether the client asked for reasoning (`enabled` or `adaptive`).
     public var isOn: Bool { type == "enabled" || type == "adaptive" }
-}
-
-/// `output_config`: only `effort` matters upstream.
-public struct OutputConfig: Sendable, Hashable, Codable {
-    public var effort: String?
-    public init(effort: String? = nil) { self.effort = effort }
 }

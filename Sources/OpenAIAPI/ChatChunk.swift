@@ -122,6 +122,11 @@ public struct ChatChunk: Sendable, Hashable, Codable {
 }
 
 /// Token usage; `prompt_tokens_details.cached_tokens` is the prefix-cache hit.
+///
+/// Servers add members of their own: Nebius sends `prompt_tokens_details: null`,
+/// `completion_tokens_details: null` and a top-level `reasoning_tokens`. Details that are `null`
+/// or unreadable count as no cache hit; the rest is ignored (`completion_tokens` already counts
+/// the reasoning).
 public struct ChatUsage: Sendable, Hashable, Codable {
     public var promptTokens: Int
     public var completionTokens: Int

@@ -26,6 +26,7 @@ extension ChatRequest {
         w.key("model"); w.string(model)
         if let parallelToolCalls { w.key("parallel_tool_calls"); w.bool(parallelToolCalls) }
         if let reasoningEffort { w.key("reasoning_effort"); w.string(reasoningEffort) }
+        if let responseFormat { w.key("response_format"); responseFormat.write(to: &w) }
         if let stop {
             w.key("stop")
             w.beginArray()
@@ -60,6 +61,22 @@ extension ChatRequest {
         if let topK { w.key("top_k"); w.int(topK) }
         if let topP { w.key("top_p"); w.double(topP) }
         if let user { w.key("user"); w.string(user) }
+        w.endObject()
+    }
+}
+
+extension ResponseFormat {
+    public func write(to w: inout JSONWriter) {
+        w.beginObject()
+        if let jsonSchema {
+            w.key("json_schema")
+            w.beginObject()
+            w.key("name"); w.string(jsonSchema.name)
+            w.key("schema"); w.value(jsonSchema.schema)
+            if let strict = jsonSchema.strict { w.key("strict"); w.bool(strict) }
+            w.endObject()
+        }
+        w.key("type"); w.string(type)
         w.endObject()
     }
 }

@@ -14,6 +14,8 @@ public struct ChatRequest: Sendable, Hashable, Codable {
     public var parallelToolCalls: Bool?
     public var user: String?
     public var reasoningEffort: String?
+    /// Structured output: the answer's text must match a JSON schema.
+    public var responseFormat: ResponseFormat?
 
     public init(model: String, messages: [ChatMessage]) {
         self.model = model
@@ -29,6 +31,41 @@ public struct ChatRequest: Sendable, Hashable, Codable {
         case toolChoice = "tool_choice"
         case parallelToolCalls = "parallel_tool_calls"
         case reasoningEffort = "reasoning_effort"
+        case responseFormat = "response_format"
+    }
+}
+
+/// `response_format`: `{"type":"json_schema","json_schema":{"name","schema","strict"}}`.
+public struct ResponseFormat: Sendable, Hashable, Codable {
+    public var type: String
+    public var jsonSchema: JSONSchema?
+
+    public init(type: String, jsonSchema: JSONSchema? = nil) {
+        self.type = type
+        self.jsonSchema = jsonSchema
+    }
+
+    /// `{"type":"json_schema","json_schema":{...}}`.
+    public static func jsonSchema(name: String, schema: JSONValue, strict: Bool? = true) -> ResponseFormat {
+        ResponseFormat(type: "json_schema", jsonSchema: JSONSchema(name: name, schema: schema, strict: strict))
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type
+        case jsonSchema = "json_schema"
+    }
+
+    /// A named schema; `name` must match `[A-Za-z0-9_-]{1,64}`.
+    public struct JSONSchema: Sendable, Hashable, Codable {
+        public var name: String
+        public var schema: JSONValue
+        public var strict: Bool?
+
+        public init(name: String, schema: JSONValue, strict: Bool? = true) {
+            self.name = name
+            self.schema = schema
+            self.strict = strict
+        }
     }
 }
 

@@ -77,6 +77,7 @@ public struct RequestTranslator: Sendable {
         if let stops = request.stopSequences, !stops.isEmpty { chat.stop = stops }
         chat.user = request.metadata?.userID
         chat.reasoningEffort = Self.reasoningEffort(request)
+        chat.responseFormat = StructuredOutput.responseFormat(for: request, notes: &state.notes)
         chat.stream = true
         chat.streamOptions = StreamOptions(includeUsage: true)
         let tools = translateTools(request.tools, state: &state)

@@ -1,5 +1,6 @@
 import ClaudeAPI
 import Foundation
+import OpenAIAPI
 import Testing
 @testable import Translation
 
@@ -208,5 +209,78 @@ struct ContextOverflowTests {
         let response = try decodeChunk(#"{"error":{"message":"This model's maximum context length is 4096 tokens. However, your request has 5000 input tokens.","code":"context_length_exceeded"}}"#)
         let result = ResponseTranslator(requestedModel: testModel, messageID: testMessageID, contextWindow: 8192).translate(response)
         #expect(result == .failure(APIError(.invalidRequest, "prompt is too long: 5000 tokens > 4096 maximum")))
+    }
+
+    // MARK: Each server's overflow through the translators
+
+    /// Error frames (and bodies) as each server sends them, and the words the client must see.
+    static let serverOverflows: [(server: String, json: String, message: String)] = [
+        ("Nebius (vLLM)",
+         #"{"error":{"object":"error","message":"This model's maximum context length is 131072 tokens. However, you requested 140000 tokens (139000 in the messages, 1000 in the completion). Please reduce the length of the messages or completion.","type":"BadRequestError","param":null,"code":400}}"#,
+         "prompt is too long: 139000 tokens > 131072 maximum"),
+        ("vLLM, newer",
+         #"{"error":{"message":"This model's maximum context length is 32768 tokens. However, your request has 40000 input tokens. Please reduce the length of the input messages.","type":"BadRequestError","param":null,"code":400}}"#,
+         "prompt is too long: 40000 tokens > 32768 maximum"),
+        ("SGLang",
+         #"{"error":{"object":"error","message":"Requested token count exceeds the model's maximum context length of 131072 tokens. You requested a total of 140000 tokens: 139000 tokens from the input messages and 1000 tokens for the completion. Please reduce the number of tokens in the input messages or the completion to fit within the limit.","type":"BadRequestError","param":null,"code":400}}"#,
+         "prompt is too long: 139000 tokens > 131072 maximum"),
+        ("SGLang, input longer than the context",
+         #"{"error":{"message":"The input (140000 tokens) is longer than the model's context length (131072 tokens).","type":"BadRequestError","code":400}}"#,
+         "prompt is too long: 140000 tokens > 131072 maximum"),
+        ("llama.cpp server",
+         #"{"error":{"code":400,"message":"request (5000 tokens) exceeds the available context size (4096 tokens), try increasing it","type":"exceed_context_size_error","n_prompt_tokens":5000,"n_ctx":4096}}"#,
+         "prompt is too long: 5000 tokens > 4096 maximum"),
+    ]
+
+    /// The server cases, plus the captured llama-cpp-python body (fixture llamacpp-context-overflow.txt).
+    static func overflowCases() throws -> [(server: String, json: [UInt8], message: String)] {
+        let (_, fixture) = try Fixtures.upstreamError("llamacpp-context-overflow.txt")
+        return serverOverflows.map { ($0.server, Array($0.json.utf8), $0.message) }
+            + [("llama-cpp-python (fixture)", fixture, "prompt is too long: 6031 tokens > 4096 maximum")]
+    }
+
+    /// A frame decoded the way the upstream client decodes it, checked against `JSONDecoder`.
+    func decodedFrame(_ json: [UInt8]) throws -> ChatChunk {
+        let frame = try ChatChunk.decode(json: json)
+        #expect(frame == (try JSONDecoder().decode(ChatChunk.self, from: Data(json))))
+        #expect(frame.error != nil)
+        return frame
+    }
+
+    @Test("8.1 mid-stream overflow frames of vLLM, SGLang, llama.cpp and Nebius end the stream with one error event in Anthropic's words")
+    func serverFramesMidStream() throws {
+        for (server, json, message) in try Self.overflowCases() {
+            // The estimate and catalogue window differ from the upstream's numbers: the upstream's win.
+            var translator = StreamTranslator(requestedModel: testModel, messageID: testMessageID, estimatedInputTokens: 90_000, contextWindow: 262_144)
+            var events = translator.start() + translator.receive(chunk(content: "Hi"))
+            events += translator.receive(try decodedFrame(json))
+            let errors = events.filter { if case .error = $0 { return true } else { return false } }
+            #expect(errors == [.error(APIError(.invalidRequest, message))], "\(server)")
+            #expect(events.last == .error(APIError(.invalidRequest, message)), "\(server)")
+            #expect(invariantViolations(events).isEmpty, "\(server)")
+            #expect(translator.isFinished)
+            // Nothing follows the error.
+            #expect(translator.receive(chunk(content: "more")).isEmpty && translator.finish().isEmpty, "\(server)")
+        }
+    }
+
+    @Test("8.1 an overflow frame before any content is still one error event right after message_start")
+    func serverFramesFirst() throws {
+        for (server, json, message) in try Self.overflowCases() {
+            var translator = makeTranslator()
+            let events = translator.receive(try decodedFrame(json))
+            guard case .messageStart? = events.first else { Issue.record("\(server): no message_start first"); continue }
+            #expect(Array(events.dropFirst()) == [.error(APIError(.invalidRequest, message))], "\(server)")
+        }
+    }
+
+    @Test("8.1 the same overflows non-streaming: the answer body and the HTTP error give the same wording")
+    func serverBodiesNonStream() throws {
+        for (server, json, message) in try Self.overflowCases() {
+            let result = ResponseTranslator(requestedModel: testModel, messageID: testMessageID, estimatedInputTokens: 90_000, contextWindow: 262_144)
+                .translate(try decodedFrame(json))
+            #expect(result == .failure(APIError(.invalidRequest, message)), "\(server)")
+            #expect(mapped(json, status: 400, estimate: 90_000, window: 262_144) == APIError(.invalidRequest, message), "\(server)")
+        }
     }
 }

@@ -21,6 +21,7 @@ struct FastCodingTests {
     static let smallBodies = [
         #"{"model":"claude-sonnet-4-5","max_tokens":64,"system":[{"type":"text","text":"s","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"AAAA"}}]},{"role":"assistant","content":[{"type":"thinking","thinking":"t","signature":"s"},{"type":"tool_use","id":"t1","name":"Bash","input":{"command":"ls"}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":[{"type":"text","text":"ok"}],"is_error":false},{"type":"document","source":{"type":"text","media_type":"text/plain","data":"d"},"title":"T"}]}],"tools":[{"name":"Bash","description":"d","input_schema":{"type":"object"}}],"tool_choice":{"type":"auto","disable_parallel_tool_use":true},"temperature":0.5,"top_p":1,"top_k":5,"stop_sequences":["x"],"metadata":{"user_id":"u"},"thinking":{"type":"enabled","budget_tokens":1024},"output_config":{"effort":"low"},"stream":true}"#,
         #"{"model":"m","messages":[{"role":"system","content":"env"},{"role":"user","content":"x"},{"role":"assistant","content":[{"type":"redacted_thinking","data":"r"},{"type":"server_tool_use","id":"s","name":"web_search","input":{}}]}],"system":"plain"}"#,
+        #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"effort":"medium","format":{"type":"json_schema","schema":{"type":"object","properties":{"title":{"type":"string"}}}}},"output_format":{"type":"json_schema","schema":{"type":"object"}}}"#,
     ]
 
     static let replacements: [JSONValue] = [.null, "str", 1, 2.5, true, [], [:], ["type": "text"], ["type": "text", "text": "t"], [1, "a"], -3, 1e3]
@@ -90,6 +91,7 @@ struct FastCodingTests {
         #"{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"hi","reasoning_content":"r","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},"logprobs":null,"finish_reason":"stop","stop_reason":"END"}],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7,"prompt_tokens_details":{"cached_tokens":3}}}"#,
         #"{"choices":[{"message":{"content":null,"reasoning":"x","tool_calls":[{"id":"a","function":{"name":"g","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls","stop_reason":151643}],"error":null}"#,
         #"{"error":{"message":"boom","type":"server_error","code":500}}"#,
+        #"{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":null,"completion_tokens_details":null,"reasoning_tokens":1}}"#,
     ]
 
     @Test("mutated chunks: the fast path and JSONDecoder agree", arguments: 0..<2)
@@ -132,6 +134,7 @@ struct FastCodingTests {
         chat.maxTokens = 10; chat.temperature = 0.7; chat.topP = 0.95; chat.topK = 20; chat.stop = ["a", "b"]
         chat.stream = true; chat.streamOptions = StreamOptions(includeUsage: true); chat.parallelToolCalls = false
         chat.user = "u"; chat.reasoningEffort = "high"; chat.toolChoice = ["type": "function", "function": ["name": "f"]]
+        chat.responseFormat = .jsonSchema(name: "output", schema: ["type": "object", "properties": ["t": ["type": "string"]]], strict: true)
         chat.tools = [ChatTool(function: FunctionDefinition(name: "f", description: nil, parameters: ["type": "object"])),
                       ChatTool(function: FunctionDefinition(name: "g", description: "d", parameters: [:]))]
         let fast = try #require(JSONValue.parse(chat.jsonBytes()))
