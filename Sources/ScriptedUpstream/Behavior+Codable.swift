@@ -15,6 +15,10 @@ import OpenAIAPI
 //   {"type":"fail_then_succeed","times":2,"status":503,"then":{"type":"text","text":"ok"}}
 //   {"type":"stall","seconds":null}
 //   {"type":"text","text":"a b c","fault":{"kind":"reset","after":2}}
+//   {"type":"overflow","style":"sglang","window":131072,"prompt":139000,"completion":1000}
+//   {"type":"overflow","style":"vllm","mid_stream":true,"after":2}
+//   {"type":"think_leak","reasoning":"reasoning words","text":"The answer"}
+//   {"type":"text","text":"ok","usage":"always","usage_style":"nebius"}
 //
 // Shorthands accepted on decoding (directive-friendly):
 //   "fault":"reset" with sibling "after", "seconds", "message", "error_type", "code";
@@ -22,7 +26,8 @@ import OpenAIAPI
 //   that fault; "flaky" = fail_then_succeed; "think" = think_tags; "tool" = tool_calls;
 //   "images" = image_count; for tool_calls, "name", "arguments", "count" instead of "calls"
 //   (an empty name takes the request's tool names in turn) and "style": "llamacpp" |
-//   "missing_id" | "interleaved" | "standard" instead of the three flags.
+//   "missing_id" | "interleaved" | "standard" instead of the three flags; "context_overflow" =
+//   overflow, with "stream_frame" for "mid_stream"; "bare_think" = think_leak.
 
 struct AnyKey: CodingKey, Hashable {
     var stringValue: String
@@ -68,6 +73,8 @@ extension Behavior: Codable {
                 times: try c.opt(Int.self, "times") ?? 1,
                 failure: try HTTPErrorSpec(from: decoder),
                 then: try c.opt(Behavior.self, "then") ?? .echo)
+        case "overflow", "context_overflow":
+            self = .overflow(try OverflowSpec(from: decoder))
         case "reset", "stall_mid", "malformed", "error_frame":
             let answer: Answer = try c.has("text") ? .text(c.opt(String.self, "text") ?? "", chunks: c.opt(Int.self, "chunks")) : .echo
             var shape = try Shape(flatFrom: c, decoder: decoder)
@@ -95,6 +102,8 @@ extension Behavior: Codable {
             try c.encode(times, forKey: AnyKey("times"))
             try failure.encode(to: encoder)
             try c.encode(then, forKey: AnyKey("then"))
+        case .overflow(let spec):
+            try spec.encode(to: encoder)
         }
     }
 }
@@ -116,6 +125,11 @@ extension Answer {
             self = .thinkTags(
                 try c.opt(String.self, "reasoning") ?? "Let me think about this.",
                 text: try c.opt(String.self, "text") ?? "Done thinking.",
+                chunks: try c.opt(Int.self, "chunks"))
+        case "think_leak", "bare_think":
+            self = .bareThinkClose(
+                try c.opt(String.self, "reasoning") ?? "reasoning words",
+                text: try c.opt(String.self, "text") ?? "The answer",
                 chunks: try c.opt(Int.self, "chunks"))
         case "tool_calls", "tool":
             var calls = try c.opt([ScriptedToolCall].self, "calls") ?? []
@@ -165,7 +179,7 @@ extension Answer {
             try c.encode(text, forKey: AnyKey("text"))
             try c.encode(field, forKey: AnyKey("field"))
             try c.encodeIfPresent(chunks, forKey: AnyKey("chunks"))
-        case .thinkTags(let reasoning, let text, let chunks):
+        case .thinkTags(let reasoning, let text, let chunks), .bareThinkClose(let reasoning, let text, let chunks):
             try c.encode(reasoning, forKey: AnyKey("reasoning"))
             try c.encode(text, forKey: AnyKey("text"))
             try c.encodeIfPresent(chunks, forKey: AnyKey("chunks"))
@@ -194,7 +208,9 @@ extension Shape {
             usage: try c.opt(UsageMode.self, "usage") ?? .auto,
             done: try c.opt(Bool.self, "done") ?? true,
             finishReason: try c.opt(String.self, "finish_reason"),
-            fault: try Fault(kind: kind, flat: c))
+            fault: try Fault(kind: kind, flat: c),
+            usageStyle: try c.opt(UsageStyle.self, "usage_style") ?? .standard,
+            cachedTokens: try c.opt(Int.self, "cached_tokens"))
     }
 }
 

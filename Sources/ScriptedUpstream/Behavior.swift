@@ -23,6 +23,9 @@ public indirect enum Behavior: Sendable, Hashable {
     /// `failure` for the first `times` requests, then `then`. Enqueued, it expands into
     /// `times` errors followed by `then`; as a directive, it counts per directive text.
     case failThenSucceed(times: Int, failure: HTTPErrorSpec, then: Behavior = .echo)
+    /// A context-window overflow in one upstream's words: an HTTP error, or an error frame in
+    /// the middle of a 200 stream.
+    case overflow(OverflowSpec)
 
     /// The default: a short streamed text answer that echoes the last user message.
     public static let echo = Behavior.respond(.echo)
@@ -34,6 +37,7 @@ public indirect enum Behavior: Sendable, Hashable {
         case .httpError: return "error"
         case .stall: return "stall"
         case .failThenSucceed: return "fail_then_succeed"
+        case .overflow: return "overflow"
         }
     }
 }
@@ -49,6 +53,9 @@ public enum Answer: Sendable, Hashable {
     /// `<think>reasoning</think>text` inside `content`, split into `chunks` pieces anywhere
     /// (tags may be cut in two, as real servers do).
     case thinkTags(String, text: String, chunks: Int? = nil)
+    /// `reasoning</think>text` inside `content`, with no opening tag (GLM at low effort), split
+    /// into `chunks` pieces anywhere.
+    case bareThinkClose(String, text: String, chunks: Int? = nil)
     /// Tool calls, optionally after some text, with the quirks chosen in `style`.
     case toolCalls([ScriptedToolCall], style: ToolCallStyle = ToolCallStyle(), text: String? = nil)
     /// One call `{"command": command}` to the request's tool named `Bash` (case-insensitive;
@@ -68,6 +75,7 @@ public enum Answer: Sendable, Hashable {
         case .text: return "text"
         case .reasoning: return "reasoning"
         case .thinkTags: return "think_tags"
+        case .bareThinkClose: return "think_leak"
         case .toolCalls: return "tool_calls"
         case .bash: return "bash"
         case .imageCount: return "image_count"
@@ -165,18 +173,29 @@ public struct Shape: Sendable, Hashable, Codable {
     public var finishReason: String?
     /// A failure injected after some frames.
     public var fault: Fault?
+    /// How the usage object is written.
+    public var usageStyle: UsageStyle
+    /// `usage.prompt_tokens_details.cached_tokens`, when set (the `standard` style only).
+    public var cachedTokens: Int?
 
-    public init(delay: Double = 0, usage: UsageMode = .auto, done: Bool = true, finishReason: String? = nil, fault: Fault? = nil) {
+    public init(
+        delay: Double = 0, usage: UsageMode = .auto, done: Bool = true, finishReason: String? = nil, fault: Fault? = nil,
+        usageStyle: UsageStyle = .standard, cachedTokens: Int? = nil
+    ) {
         self.delay = delay
         self.usage = usage
         self.done = done
         self.finishReason = finishReason
         self.fault = fault
+        self.usageStyle = usageStyle
+        self.cachedTokens = cachedTokens
     }
 
     enum CodingKeys: String, CodingKey {
         case delay, usage, done, fault
         case finishReason = "finish_reason"
+        case usageStyle = "usage_style"
+        case cachedTokens = "cached_tokens"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -186,7 +205,19 @@ public struct Shape: Sendable, Hashable, Codable {
         done = try c.decodeIfPresent(Bool.self, forKey: .done) ?? true
         finishReason = try c.decodeIfPresent(String.self, forKey: .finishReason)
         fault = try c.decodeIfPresent(Fault.self, forKey: .fault)
+        usageStyle = try c.decodeIfPresent(UsageStyle.self, forKey: .usageStyle) ?? .standard
+        cachedTokens = try c.decodeIfPresent(Int.self, forKey: .cachedTokens)
     }
+}
+
+/// How the usage object of an answer is written.
+public enum UsageStyle: String, Sendable, Hashable, Codable {
+    /// `{"prompt_tokens","completion_tokens","total_tokens"}` (and `prompt_tokens_details`
+    /// when ``Shape/cachedTokens`` is set).
+    case standard
+    /// As Nebius has been seen to write it: `prompt_tokens_details: null`,
+    /// `completion_tokens_details: null` and a top-level `reasoning_tokens`.
+    case nebius
 }
 
 /// When the usage chunk is sent.

@@ -28,6 +28,11 @@ public struct ChunkScript: Sendable {
     public var pieces: [Piece]
     public var finishReason: String
     public var usage: ChatUsage?
+    /// How ``usage`` is written, with the reasoning part of the completion tokens and the
+    /// cached part of the prompt tokens.
+    public var usageStyle: UsageStyle = .standard
+    public var reasoningTokens = 0
+    public var cachedTokens: Int?
 
     /// - Parameters:
     ///   - request: the decoded request (tool names, last user text, image count), if it decoded.
@@ -52,6 +57,8 @@ public struct ChunkScript: Sendable {
             pieces += Self.split(text, chunks: chunks).map { .content($0) }
         case .thinkTags(let reasoning, let text, let chunks):
             pieces = Self.split("<think>\(reasoning)</think>\(text)", chunks: chunks ?? 6).map { .content($0) }
+        case .bareThinkClose(let reasoning, let text, let chunks):
+            pieces = Self.split("\(reasoning)</think>\(text)", chunks: chunks ?? 6).map { .content($0) }
         case .toolCalls(let calls, let style, let text):
             if let text, !text.isEmpty { pieces = Self.split(text, chunks: nil).map { .content($0) } }
             let resolved = Self.resolve(calls, request: request)
@@ -81,6 +88,12 @@ public struct ChunkScript: Sendable {
                 }
             }
             self.usage = ChatUsage(promptTokens: Self.promptTokens(request), completionTokens: completion)
+            self.usageStyle = shape.usageStyle
+            self.cachedTokens = shape.cachedTokens.map { min(max(0, $0), Self.promptTokens(request)) }
+            self.reasoningTokens = pieces.reduce(0) { n, piece in
+                if case .reasoning(let s, _) = piece { return n + max(1, s.utf8.count / 4) }
+                return n
+            }
         }
     }
 
@@ -96,7 +109,7 @@ public struct ChunkScript: Sendable {
         }
         out.append(chunk(delta: "{}", finishReason: finishReason))
         if let usage {
-            out.append(#"{"id":\#(jsonString(id)),"object":"chat.completion.chunk","created":\#(created),"model":\#(jsonString(model)),"choices":[],"usage":\#(Self.usageJSON(usage))}"#)
+            out.append(#"{"id":\#(jsonString(id)),"object":"chat.completion.chunk","created":\#(created),"model":\#(jsonString(model)),"choices":[],"usage":\#(usageJSON(usage))}"#)
         }
         if done { out.append("[DONE]") }
         return out
@@ -127,8 +140,15 @@ public struct ChunkScript: Sendable {
         }
     }
 
-    static func usageJSON(_ usage: ChatUsage) -> String {
-        #"{"prompt_tokens":\#(usage.promptTokens),"completion_tokens":\#(usage.completionTokens),"total_tokens":\#(usage.promptTokens + usage.completionTokens)}"#
+    func usageJSON(_ usage: ChatUsage) -> String {
+        let counts = #""prompt_tokens":\#(usage.promptTokens),"completion_tokens":\#(usage.completionTokens),"total_tokens":\#(usage.promptTokens + usage.completionTokens)"#
+        switch usageStyle {
+        case .standard:
+            let cached = cachedTokens.map { #","prompt_tokens_details":{"cached_tokens":\#($0)}"# } ?? ""
+            return "{" + counts + cached + "}"
+        case .nebius:
+            return "{" + counts + #","prompt_tokens_details":null,"completion_tokens_details":null,"reasoning_tokens":\#(reasoningTokens)}"#
+        }
     }
 
     // MARK: Non-streamed body
@@ -167,7 +187,7 @@ public struct ChunkScript: Sendable {
             }
             message.append(#""tool_calls":[\#(list.joined(separator: ","))]"#)
         }
-        let usage = self.usage.map { #","usage":\#(Self.usageJSON($0))"# } ?? ""
+        let usage = self.usage.map { #","usage":\#(usageJSON($0))"# } ?? ""
         return #"{"id":\#(jsonString(id)),"object":"chat.completion","created":\#(created),"model":\#(jsonString(model)),"choices":[{"index":0,"message":{\#(message.joined(separator: ","))},"logprobs":null,"finish_reason":\#(jsonString(finishReason))}]\#(usage)}"#
     }
 

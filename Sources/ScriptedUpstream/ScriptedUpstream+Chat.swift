@@ -51,8 +51,18 @@ extension ScriptedUpstream {
             let message = json == nil ? "The request body is not valid JSON." : "The request body is not a chat completion request."
             return answer(Self.errorResponse(HTTPErrorSpec(status: 400, message: message), model: nil), as: "error")
         }
-        if configuration.rejectUnknownModels, !state.withLock({ $0.catalogue.contains { $0.id == chat.model } }) {
-            return answer(Self.errorResponse(HTTPErrorSpec(status: 404, code: "model_not_found"), model: chat.model), as: "error")
+        let (options, listed) = state.withLock { ($0.options, $0.catalogue.byID[chat.model]) }
+        if options.strictModels, listed == nil {
+            let spec = HTTPErrorSpec(status: 404, shape: .detailString, message: "Model \(chat.model) not found")
+            return answer(Self.errorResponse(spec, model: chat.model), as: "model_not_found")
+        }
+        if let style = options.enforceWindow, let window = listed?.contextLength {
+            let prompt = ChunkScript.promptTokens(chat)
+            let completion = Self.maxTokens(chat) ?? 0
+            if prompt + completion > window {
+                let numbers = OverflowNumbers(window: window, prompt: prompt, completion: completion)
+                return answer(Self.overflowResponse(style, numbers), as: "overflow")
+            }
         }
 
         let (behavior, source) = selectBehavior(chat)
@@ -109,6 +119,19 @@ extension ScriptedUpstream {
             return try await respond(then ?? .echo, exchange)
         case .failThenSucceed(_, _, let then):
             return try await respond(then, exchange)
+        case .overflow(let spec):
+            let window = state.withLock { $0.catalogue.byID[exchange.chat.model]?.contextLength }
+            let numbers = spec.numbers(
+                estimatedPrompt: ChunkScript.promptTokens(exchange.chat), maxTokens: Self.maxTokens(exchange.chat),
+                catalogueWindow: window)
+            guard spec.midStream else {
+                update(exchange.id) { $0.completed = true }
+                return Self.overflowResponse(spec.style, numbers)
+            }
+            let answer: Answer = spec.text.map { .text($0, chunks: nil) } ?? .echo
+            let fault = Fault.errorFrame(
+                after: spec.after, message: spec.style.message(numbers), type: spec.style.frameType, code: spec.style.status)
+            return try await respond(.respond(answer, Shape(fault: fault)), exchange)
         case .respond(let answer, let shape):
             let includeUsage: Bool
             switch shape.usage {
@@ -232,6 +255,13 @@ extension ScriptedUpstream {
     }
 
     // MARK: Error bodies
+
+    /// `max_tokens` of a request.
+    static func maxTokens(_ chat: ChatRequest) -> Int? { chat.maxTokens }
+
+    static func overflowResponse(_ style: OverflowStyle, _ numbers: OverflowNumbers) -> Response {
+        json(style.body(numbers), status: HTTPResponse.Status(code: style.status))
+    }
 
     static func errorFrameJSON(message: String, type: String, code: Int?) -> String {
         #"{"error":{"message":\#(jsonString(message)),"type":\#(jsonString(type)),"code":\#(code.map(String.init) ?? "null")}}"#

@@ -17,8 +17,9 @@ struct ScriptedUpstreamServer: AsyncParsableCommand {
         discussion: """
             Endpoints: POST /v1/chat/completions, GET /v1/models; admin: POST /_scripted/enqueue \
             (a behaviour or a list), GET /_scripted/requests, POST /_scripted/reset, \
-            POST /_scripted/catalogue. A user message may pick a behaviour with \
-            [[script:NAME key=value ...]].
+            POST /_scripted/catalogue, POST /_scripted/models_failure, POST /_scripted/options. \
+            A user message may pick a behaviour with [[script:NAME key=value ...]]. Like Nebius, \
+            a chat request for a model the catalogue does not list gets a 404 (see --any-model).
             """)
 
     @Option(help: "Port to listen on; 0 picks a free one (printed).")
@@ -33,8 +34,16 @@ struct ScriptedUpstreamServer: AsyncParsableCommand {
     @Option(name: .customLong("api-key"), help: "Answer 401 unless requests carry 'Authorization: Bearer <key>'.")
     var apiKey: String?
 
-    @Flag(name: .customLong("strict-models"), help: "Answer 404 for models missing from the catalogue.")
+    @Flag(name: .customLong("strict-models"), help: .hidden)
     var strictModels = false
+
+    @Flag(name: .customLong("any-model"), help: "Serve any model id (no 404 for models missing from the catalogue).")
+    var anyModel = false
+
+    @Option(
+        name: .customLong("enforce-window"),
+        help: "Refuse requests whose prompt (chars/4) plus max_tokens exceeds the model's catalogue window, in this style: vllm, nebius, sglang, llamacpp, llamacpp_server, tgi, detail.")
+    var enforceWindow: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.")
     var logLevel: String = "warning"
@@ -47,10 +56,16 @@ struct ScriptedUpstreamServer: AsyncParsableCommand {
     func serve() async throws {
         var configuration = ScriptedUpstream.Configuration(host: host, port: port)
         if let catalogue {
-            configuration.catalogue = try ScriptedCatalogue.load(contentsOf: try Self.read(catalogue))
+            configuration.catalogueEntries = try ScriptedCatalogue.loadEntries(contentsOf: try Self.read(catalogue))
         }
         configuration.requiredAPIKey = apiKey
-        configuration.rejectUnknownModels = strictModels
+        configuration.rejectUnknownModels = !anyModel
+        if let enforceWindow {
+            guard let style = OverflowStyle(rawValue: enforceWindow) else {
+                throw ValidationError("unknown --enforce-window style \(enforceWindow)")
+            }
+            configuration.enforceContextWindow = style
+        }
         configuration.maxRecords = maxRecords
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
         let server = ScriptedUpstream(configuration: configuration)

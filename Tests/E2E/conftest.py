@@ -24,6 +24,7 @@ The behaviours the scripted upstream understands are documented in
 Sources/ScriptedUpstream/Behavior+Codable.swift; a user message may also pick one with a
 `[[script:NAME key=value ...]]` directive. Build first: `swift build` (debug products).
 """
+import contextlib
 import json
 import os
 import re
@@ -39,8 +40,16 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TEST_KEY = "nb-e2e-test-key-0123456789"
 
 # The defaults of TranslationConfig, which the scripted upstream's catalogue also lists.
-BIG_MODEL = "zai-org/GLM-4.7-FP8"
+BIG_MODEL = "zai-org/GLM-5.2"
+MIDDLE_MODEL = "moonshotai/Kimi-K2.7-Code"
+SMALL_MODEL = "openai/gpt-oss-120b"
 VISION_MODEL = "Qwen/Qwen2.5-VL-72B-Instruct"
+# What the scripted upstream lists by default (Sources/ScriptedUpstream/ScriptedCatalogue.swift).
+CATALOGUE_IDS = [
+    "zai-org/GLM-5.2", "moonshotai/Kimi-K2.7-Code", "moonshotai/Kimi-K3", "deepseek-ai/DeepSeek-V4-Pro",
+    "MiniMaxAI/MiniMax-M3", "Qwen/Qwen3.5-397B-A17B", "openai/gpt-oss-120b", "openai/gpt-oss-20b",
+    "Qwen/Qwen2.5-VL-72B-Instruct", "google/gemma-3-27b-it", "nvidia/nemotron-3-super-120b-a12b",
+]
 
 
 def binary_path(name, env_var):
@@ -70,12 +79,16 @@ def wait_until(predicate, timeout=20.0, interval=0.05, message="condition"):
 class ScriptedUpstream:
     """A running ScriptedUpstreamServer and a small client for its admin endpoints.
 
-    `base_url` is what OPENAI_BASE_URL should be (`http://127.0.0.1:PORT/v1`).
+    `base_url` is what OPENAI_BASE_URL should be (`http://127.0.0.1:PORT/v1`). `args` are more
+    ScriptedUpstreamServer flags (`--catalogue FILE`, `--enforce-window vllm`, `--any-model`).
+
+    Like Nebius, a chat request for a model the catalogue does not list gets a 404
+    `{"detail": "Model <id> not found"}`; `reset()` restores the catalogue and the options.
     """
 
-    def __init__(self, executable):
+    def __init__(self, executable, args=()):
         self.process = subprocess.Popen(
-            [executable, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            [executable, "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
         match = re.search(r"listening on (http://\S+)", line or "")
         if not match:
@@ -110,8 +123,23 @@ class ScriptedUpstream:
         return self._call("POST", "/_scripted/reset", {})
 
     def set_catalogue(self, models):
-        """Replaces what GET /v1/models lists (a list of Nebius verbose model objects)."""
+        """Replaces what GET /v1/models lists (a list of Nebius verbose model objects) and which
+        ids chat requests may name."""
         return self._call("POST", "/_scripted/catalogue", models)
+
+    def catalogue(self):
+        """The entries GET /v1/models lists now."""
+        return self._call("GET", "/v1/models?verbose=true")["data"]
+
+    def set_models_failure(self, failure):
+        """Makes GET /v1/models fail until reset: {"status": 503}, {"kind": "close"},
+        {"kind": "stall", "seconds": 5}; None ends it."""
+        return self._call("POST", "/_scripted/models_failure", failure or {})
+
+    def set_options(self, **options):
+        """strict_models=False serves any model id; enforce_window="vllm" (or another overflow
+        style, or None) refuses requests over the model's catalogue window."""
+        return self._call("POST", "/_scripted/options", options)
 
     def wait_for_chat_requests(self, count, timeout=20.0):
         """Waits until at least `count` chat requests were recorded; returns them."""
@@ -278,6 +306,115 @@ class Terminal:
     def close(self):
         self._tmux("kill-server", check=False)
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# serve in front of a scripted upstream of its own
+
+
+class Serve:
+    """A running `nebius-chat serve`: url, summary (the start-up lines), home, cache_file
+    (its catalogue cache), `log()` (its stderr so far), `stop()`."""
+
+    def __init__(self, process, url, summary, home, log_path):
+        self.process = process
+        self.url = url
+        self.summary = summary
+        self.home = home
+        self.cache_file = os.path.join(home, "cache", "nebius-chat", "catalogue.json")
+        self.log_path = log_path
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def wait_for_log(self, text, timeout=10.0):
+        """Waits until `text` is in serve's stderr; returns the log."""
+        return wait_until(lambda: (lambda log: log if text in log else None)(self.log()), timeout=timeout,
+                          message=f"{text!r} in serve's log")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+SERVE_CLIENT_KEY = "sk-client-e2e-0123456789"
+
+
+@contextlib.contextmanager
+def scripted_upstream_process(args=(), catalogue=None):
+    """A ScriptedUpstreamServer of its own, started with `args`; `catalogue` (a list of model
+    objects) is written to a file and passed as `--catalogue`."""
+    directory = tempfile.mkdtemp(prefix="nebius-e2e-upstream-")
+    args = list(args)
+    if catalogue is not None:
+        path = os.path.join(directory, "catalogue.json")
+        with open(path, "w") as f:
+            json.dump(catalogue, f)
+        args += ["--catalogue", path]
+    server = ScriptedUpstream(binary_path("ScriptedUpstreamServer", "SCRIPTED_UPSTREAM_BIN"), args)
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def serve_process(upstream, extra_env=None, home=None):
+    """`nebius-chat serve` in front of `upstream`, with a private HOME (and XDG_CACHE_HOME in it,
+    so the catalogue cache is the test's: pass the `home` of an earlier Serve to reuse its cache).
+    Clients authenticate with SERVE_CLIENT_KEY. Yields a Serve once it is listening."""
+    own_home = home is None
+    home = home or tempfile.mkdtemp(prefix="nebius-e2e-serve-")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "XDG_CONFIG_HOME": os.path.join(home, "config"),
+        "XDG_CACHE_HOME": os.path.join(home, "cache"),
+        "OPENAI_BASE_URL": upstream.base_url,
+        "NEBIUS_API_KEY": TEST_KEY,
+        "ANTHROPIC_API_KEY": SERVE_CLIENT_KEY,
+        "MAX_RETRIES": "1",
+        "LOG_LEVEL": "info",
+        "PORT": "0",
+    }
+    env.update(extra_env or {})
+    log_path = os.path.join(home, f"serve-{time.monotonic_ns()}.log")
+    log = open(log_path, "w")
+    process = subprocess.Popen([binary_path("nebius-chat", "NEBIUS_CHAT_BIN"), "serve"], cwd=home,
+                               stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+    serve = None
+    try:
+        lines = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                if process.poll() is not None:
+                    break
+                continue
+            if lines and not line.strip():
+                break  # the summary ends with a blank line
+            lines.append(line.rstrip("\n"))
+        match = re.search(r"listening on (http://\S+)", "\n".join(lines))
+        if not match:
+            with open(log_path) as f:
+                pytest.fail(f"serve did not start: {lines!r}\n{f.read()[-2000:]}", pytrace=False)
+        serve = Serve(process, match.group(1), lines, home, log_path)
+        yield serve
+    finally:
+        if serve is not None:
+            serve.stop()
+        elif process.poll() is None:
+            process.kill()
+        log.close()
+        if own_home:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ def test_prompt_streams_an_answer(upstream, terminal):
     term = start_chat(terminal)
     ask(term, "What is the capital of Australia?")
     term.wait_for("Canberra is the capital of Australia.")
-    term.wait_for(re.compile(r"zai-org/GLM-4\.7-FP8 · \d+ in · \d+ out · [\d.]+s"))
+    term.wait_for(re.compile(r"zai-org/GLM-5\.2 · \d+ in · \d+ out · [\d.]+s"))
     term.wait_for_prompt()
     request = upstream.chat_requests()[-1]
     assert request["body"]["model"] == BIG_MODEL

@@ -371,7 +371,7 @@ import Testing
     @Test func models() async throws {
         try await UpstreamHarness.with { h in
             let models = try await h.client.models()
-            #expect(models.map(\.id).contains("zai-org/GLM-4.7-FP8"))
+            #expect(models.map(\.id).contains("zai-org/GLM-5.2"))
             let vision = try #require(models.first { $0.id == "Qwen/Qwen2.5-VL-72B-Instruct" })
             #expect(vision.acceptsImages)
             #expect(vision.contextLength != nil)

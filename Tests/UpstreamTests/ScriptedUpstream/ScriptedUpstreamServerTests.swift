@@ -47,9 +47,11 @@ import Testing
         return Raw(status: Int(response.status.code), headers: headers, body: String(buffer: bytes))
     }
 
-    static func chatBody(_ text: String, stream: Bool) -> String {
-        let message = String(decoding: try! JSONEncoder().encode(JSONValue.string(text)), as: UTF8.self)
-        return #"{"model":"m","stream":\#(stream),"messages":[{"role":"user","content":\#(message)}]}"#
+    static let model = "openai/gpt-oss-20b"
+
+    static func chatBody(_ text: String, stream: Bool, model: String = model, extra: String = "") -> String {
+        let message = JSONValue.string(text).compactText
+        return #"{"model":\#(JSONValue.string(model).compactText),"stream":\#(stream),\#(extra)"messages":[{"role":"user","content":\#(message)}]}"#
     }
 
     @Test func adminEnqueueRequestsAndReset() async throws {
@@ -70,7 +72,7 @@ import Testing
             let list = try #require(records.json?.arrayValue)
             #expect(list.count == 2)
             #expect(list.first?["path"] == "/v1/chat/completions")
-            #expect(list.first?["body"]?["model"] == "m")
+            #expect(list.first?["body"]?["model"] == .string(Self.model))
             #expect(list.first?["headers"]?["content-type"] == "application/json")
             #expect(list.first?["client_closed"] == false)
             #expect(list.first?["completed"] == true)
@@ -132,7 +134,7 @@ import Testing
     @Test func toolResultTurnEndsATool_loop() async throws {
         try await Self.with { upstream, http in
             let body = #"""
-                {"model":"m","stream":false,"tools":[{"type":"function","function":{"name":"Bash","parameters":{}}}],
+                {"model":"openai/gpt-oss-20b","stream":false,"tools":[{"type":"function","function":{"name":"Bash","parameters":{}}}],
                  "messages":[{"role":"user","content":"[[script:bash command=\"echo hi\"]]"},
                  {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"Bash","arguments":"{}"}}]},
                  {"role":"tool","tool_call_id":"c1","content":"hi-from-tool"},
@@ -143,7 +145,7 @@ import Testing
             #expect(content.contains("hi-from-tool"))
             let first = try await Self.call(
                 http, upstream, .POST, "/v1/chat/completions",
-                #"{"model":"m","tools":[{"type":"function","function":{"name":"Bash","parameters":{}}}],"messages":[{"role":"user","content":"[[script:bash command=\"echo hi\"]]"}]}"#)
+                #"{"model":"openai/gpt-oss-20b","tools":[{"type":"function","function":{"name":"Bash","parameters":{}}}],"messages":[{"role":"user","content":"[[script:bash command=\"echo hi\"]]"}]}"#)
             let call = first.json?["choices"]?.arrayValue?.first?["message"]?["tool_calls"]?.arrayValue?.first
             #expect(call?["function"]?["name"] == "Bash")
             #expect(call?["function"]?["arguments"] == #"{"command":"echo hi"}"#)
@@ -205,7 +207,8 @@ import Testing
             let noKey = try await Self.call(http, upstream, .POST, "/v1/chat/completions", Self.chatBody("x", stream: true))
             #expect(noKey.status == 401)
             let auth = ["authorization": "Bearer k-123"]
-            let unknown = try await Self.call(http, upstream, .POST, "/v1/chat/completions", Self.chatBody("x", stream: true), headers: auth)
+            let unknown = try await Self.call(
+                http, upstream, .POST, "/v1/chat/completions", Self.chatBody("x", stream: true, model: "m"), headers: auth)
             #expect(unknown.status == 404)
             let known = try await Self.call(
                 http, upstream, .POST, "/v1/chat/completions",

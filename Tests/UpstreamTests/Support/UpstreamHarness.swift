@@ -26,9 +26,13 @@ struct UpstreamHarness {
         baseURL: String? = nil,
         chunkReadAhead: Int = 512,
         logs: LogCollector? = nil,
+        upstreamConfiguration: ScriptedUpstream.Configuration = .init(),
+        translation: TranslationConfig = TranslationConfig(),
+        fallbacks: [String] = [],
+        catalogue: (@Sendable (UpstreamClient, Logger) -> ModelCatalogue)? = nil,
         _ body: (UpstreamHarness) async throws -> T
     ) async throws -> T {
-        let upstream = ScriptedUpstream()
+        let upstream = ScriptedUpstream(configuration: upstreamConfiguration)
         try await upstream.start()
         var config = UpstreamConfig(
             baseURL: baseURL ?? upstream.baseURL, apiKey: testAPIKey, requestTimeout: requestTimeout, connectTimeout: 2,
@@ -39,10 +43,12 @@ struct UpstreamHarness {
             logs.map { CollectingLogHandler(collector: $0) as any LogHandler } ?? SwiftLogNoOpLogHandler()
         }
         logger.logLevel = logs == nil ? .critical : .trace
+        let client = UpstreamClient(config: config, httpClient: http, logger: logger)
         let harness = UpstreamHarness(
-            upstream: upstream, config: config, http: http,
-            client: UpstreamClient(config: config, httpClient: http, logger: logger),
-            service: MessagesService(upstream: config, translation: TranslationConfig(), httpClient: http, logger: logger))
+            upstream: upstream, config: config, http: http, client: client,
+            service: MessagesService(
+                upstream: config, translation: translation, httpClient: http, logger: logger,
+                catalogue: catalogue?(client, logger), fallbacks: fallbacks))
         do {
             let result = try await body(harness)
             try? await http.shutdown()
