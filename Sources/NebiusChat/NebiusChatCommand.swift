@@ -37,10 +37,21 @@ extension NebiusChatCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
+                // `nebius-chat modles` would otherwise get the chat's usage (the default subcommand).
+                if let message = CommandSuggestion.message(
+                    arguments: Array(CommandLine.arguments.dropFirst()), commands: subcommandNames) {
+                    printError(message)
+                    exit(withError: ExitCode(2))
+                }
                 printError(fullMessage(for: error))
                 exit(withError: ExitCode(2))
             }
             exit(withError: error)
         }
+    }
+
+    /// The names a first argument may have: the subcommands, and ArgumentParser's `help`.
+    static var subcommandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
     }
 }

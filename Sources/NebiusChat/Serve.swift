@@ -41,7 +41,8 @@ struct Serve {
             }
         } catch {
             try? await httpClient.shutdown()
-            printError("nebius-chat: the server stopped: \(error)")
+            printError(ListenFailure(error: error, host: server.host, port: server.port)?.message
+                ?? "nebius-chat: the server stopped: \(error)")
             throw ExitCode(1)
         }
         try await httpClient.shutdown()

@@ -10,6 +10,8 @@ struct EditorState: Sendable {
     var completer = LineCompleter()
     var isTerminal = false
     var interrupted = false
+    /// The interrupt came from Ctrl-C in a history search, which has cleared its row already.
+    var quietInterrupt = false
     var promptWidth = 0
     var candidates: [String] = []
     var nextCandidate = 0

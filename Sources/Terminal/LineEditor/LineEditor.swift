@@ -57,6 +57,7 @@ public final class LineEditor: Sendable {
             queue.async { [isTerminal] in
                 editorState.withLock {
                     $0.interrupted = false
+                    $0.quietInterrupt = false
                     $0.promptWidth = PasteLayout.visibleWidth(ofPrompt: prompt)
                 }
                 if isTerminal {
@@ -67,11 +68,12 @@ public final class LineEditor: Sendable {
                 }
                 let raw = readline(prompt)
                 if isTerminal { Self.writeRaw("\u{1B}[?2004l") }
-                let interrupted = editorState.withLock { $0.interrupted }
+                let (interrupted, quietly) = editorState.withLock { ($0.interrupted, $0.quietInterrupt) }
                 defer { free(raw) }
                 if interrupted {
-                    // libedit leaves the cursor on the dropped line; show the key and move on.
-                    if isTerminal { Self.writeRaw("^C\n") }
+                    // libedit leaves the cursor on the dropped line; show the key and move on
+                    // (a cancelled history search leaves an empty row for the next prompt).
+                    if isTerminal && !quietly { Self.writeRaw("^C\n") }
                     continuation.resume(returning: .interrupted)
                 } else if let raw {
                     continuation.resume(returning: .line(String(cString: raw)))
@@ -130,8 +132,8 @@ public final class LineEditor: Sendable {
         rl_add_defun("nebius-bracketed-paste", pasteKey, Int32(UInt8(ascii: "~")))
         rl_parse_and_bind("bind ~ ed-insert")
         rl_parse_and_bind("bind ^[[200~ nebius-bracketed-paste")
-        // Ctrl-R searches the history backwards (libedit binds it already; make it explicit).
-        rl_parse_and_bind("bind ^R em-inc-search-prev")
+        // Ctrl-R searches the history backwards, labelled, and Ctrl-C inside it cancels cleanly.
+        rl_add_defun("nebius-history-search", historySearchKey, 0x12)
     }
 
     static func writeRaw(_ text: String) {
