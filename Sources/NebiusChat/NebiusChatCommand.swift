@@ -15,11 +15,11 @@ struct NebiusChatCommand: AsyncParsableCommand {
             Examples:
               nebius-chat                                   interactive chat
               git diff | nebius-chat ask "review this"      one-shot, from a pipe
+              nebius-chat claude                            Claude Code on Nebius models
               nebius-chat serve                             Claude Messages API on :8083
-              ANTHROPIC_BASE_URL=http://localhost:8083 claude
             """,
         version: "0.1.0",
-        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ModelsCommand.self],
+        subcommands: [ChatCommand.self, AskCommand.self, ServeCommand.self, ClaudeCommand.self, ModelsCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 }
