@@ -25,14 +25,14 @@ struct ThinkTagSplitter: Sendable, Hashable {
         case text(String)
     }
 
-    /// How many bytes of content may be held back waiting for a bare `</think>`: 2,048 bytes of
-    /// UTF-8, about 500 tokens of English. Why this size: low-effort reasoning that leaks into
-    /// content is a few sentences (a few hundred bytes), well within it; and at the 50-150
-    /// tokens per second of Nebius's large models the hold delays the first text of an answer
-    /// that has no separate reasoning by a few seconds at most (short answers are not delayed
-    /// at all: they end before the limit and are released whole). Longer leaked reasoning is
-    /// shown as text, as it would be without the rule.
-    static let bareCloseHoldLimit = 2048
+    /// How many bytes of content may be held back waiting for a bare `</think>`: 768 bytes of
+    /// UTF-8, about 190 tokens of English. Why this size: low-effort reasoning that leaks into
+    /// content is a few sentences (a few hundred bytes), within it; and the hold delays the
+    /// first text of every answer of a leaking model that has no separate reasoning, so it must
+    /// stay short: at the 50-150 tokens per second of Nebius's large models it is one to four
+    /// seconds (short answers end before the limit and are released whole). Longer leaked
+    /// reasoning is shown as text, as it would be without the rule.
+    static let bareCloseHoldLimit = 768
 
     private enum Phase: Sendable, Hashable {
         /// Nothing but whitespace yet: the content may still open with `<think>`.

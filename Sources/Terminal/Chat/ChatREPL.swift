@@ -165,8 +165,8 @@ public final class ChatREPL {
         case .mostRecent: id = store.mostRecentID()
         case .named(let name): id = SessionStore.isValidName(name) ? name : nil
         }
-        guard let id, let session = try? store.load(id: id) else { return conversation.session.model }
-        return session.model
+        guard let id, let model = store.model(ofSession: id) else { return conversation.session.model }
+        return model
     }
 
     /// `zai-org/GLM-5.2`, or `sonnet -> Qwen/...` when the name is routed to another model.

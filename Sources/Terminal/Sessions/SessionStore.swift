@@ -67,6 +67,14 @@ public struct SessionStore: Sendable {
         }
     }
 
+    /// The model of the session saved as `id`, read without touching the file (a damaged one
+    /// is left where it is for ``load(id:)`` to report); `nil` when there is none to read.
+    public func model(ofSession id: String) -> String? {
+        struct Head: Decodable { var model: String }
+        guard let data = FileManager.default.contents(atPath: path(for: id)) else { return nil }
+        return try? Self.decoder.decode(Head.self, from: data).model
+    }
+
     /// Saved sessions, most recently written first.
     public func list() -> [SessionSummary] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
