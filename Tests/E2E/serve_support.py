@@ -18,6 +18,8 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 NEBIUS_KEY = "nb-test-key-0123456789"
 CLIENT_KEY = "sk-client-test-9876543210"
+# TranslationConfig.defaultMiddleModel: where claude-sonnet-* goes by default.
+MIDDLE_MODEL = "moonshotai/Kimi-K2.7-Code"
 # The pid of the `serve` process of the innermost running_proxy().
 current_proxy_pid = None
 

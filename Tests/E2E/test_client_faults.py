@@ -31,6 +31,7 @@ import pytest
 import serve_support
 from reliability_doc import markdown_table, show, update_doc_section, whole_module_selected
 from serve_support import CLIENT_KEY, open_fds, rows_fail_unless_serving, running_proxy, vm_kb
+from sse_grammar import check_partial, check_sse
 
 MODEL = "claude-sonnet-4-5"
 TIMEOUT = 15
@@ -69,7 +70,8 @@ def health(url, timeout=5):
 
 
 def post_raw(url, body, headers=None, path="/v1/messages", timeout=TIMEOUT):
-    """POSTs bytes; returns (status, parsed JSON or None, raw body)."""
+    """POSTs bytes; returns (status, parsed JSON or None, raw body). An event-stream body is
+    checked against the stream grammar (sse_grammar.check_sse)."""
     parts = urllib.parse.urlparse(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     h = {"x-api-key": CLIENT_KEY, "content-type": "application/json"}
@@ -78,6 +80,8 @@ def post_raw(url, body, headers=None, path="/v1/messages", timeout=TIMEOUT):
         conn.request("POST", path, body=body, headers=h)
         response = conn.getresponse()
         raw = response.read()
+        if (response.getheader("content-type") or "").startswith("text/event-stream"):
+            check_sse(raw)
         try:
             parsed = json.loads(raw)
         except ValueError:
@@ -229,15 +233,20 @@ def test_disconnect_mid_stream_closes_upstream_request(serving):
             assert response.status == 200
             # Read until the answer is under way (a text delta arrived).
             deadline = time.monotonic() + TIMEOUT
+            received = b""
             while time.monotonic() < deadline:
                 line = response.readline()
                 assert line, "the stream ended early"
+                received += line
                 if b"text_delta" in line:
                     break
             closed_at = close_hard(conn)
             latency = seconds_until_upstream_closed(upstream, closed_at)
             assert latency is not None, "the upstream request was never closed"
             latencies.append(latency)
+            # Cut off on purpose: what arrived must be a valid start of a stream.
+            names = [e.name for e in check_partial(received)]
+            assert names[:2] == ["message_start", "ping"] and names.count("message_start") == 1, names
             record = last_chat_request(upstream)
             assert not record["completed"], "the upstream answer was cut short, not run to the end"
         median = statistics.median(latencies)

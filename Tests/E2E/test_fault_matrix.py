@@ -27,7 +27,8 @@ import pytest
 
 import serve_support
 from reliability_doc import markdown_table, show, update_doc_section, whole_module_selected
-from serve_support import CLIENT_KEY, assert_serving, closed_loopback_port, rows_fail_unless_serving, running_proxy, vm_kb
+from serve_support import CLIENT_KEY, MIDDLE_MODEL, assert_serving, closed_loopback_port, rows_fail_unless_serving, running_proxy, vm_kb
+from sse_grammar import SSEChecker, check_sse
 
 MODEL = "claude-sonnet-4-5"
 # Seconds of upstream silence before serve gives up (REQUEST_TIMEOUT of the main proxy).
@@ -92,7 +93,8 @@ def messages_body(content, stream, max_tokens=64):
 
 def post(url, body, timeout=CLIENT_TIMEOUT, deadline=None):
     """POSTs /v1/messages and reads the whole answer. `timeout` bounds every socket read,
-    `deadline` (seconds) the whole exchange."""
+    `deadline` (seconds) the whole exchange. An event-stream body is checked against the stream
+    grammar (sse_grammar.check_sse); a violation raises, failing the row."""
     parts = urllib.parse.urlparse(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     started = time.monotonic()
@@ -110,29 +112,19 @@ def post(url, body, timeout=CLIENT_TIMEOUT, deadline=None):
             pieces.append(piece)
             if time.monotonic() > limit:
                 raise TimeoutError(f"the answer did not end within {limit - started:.0f} s")
-        return Reply(response.status, headers, b"".join(pieces), time.monotonic() - started)
+        reply = Reply(response.status, headers, b"".join(pieces), time.monotonic() - started)
+        if headers.get("content-type", "").startswith("text/event-stream"):
+            reply.events()
+        return reply
     finally:
         conn.close()
 
 
 def parse_sse(raw):
-    """[(event, data)] of an SSE body; every frame must have both lines and agree on the type."""
-    frames = []
-    text = raw.decode("utf-8")
-    for block in text.split("\n\n"):
-        if not block.strip():
-            continue
-        event, data = None, []
-        for line in block.split("\n"):
-            if line.startswith("event:"):
-                event = line[len("event:"):].strip()
-            elif line.startswith("data:"):
-                data.append(line[len("data:"):].lstrip())
-        assert event is not None, f"SSE frame without an event: line: {block[:200]!r}"
-        payload = json.loads("\n".join(data))
-        assert payload.get("type") == event, f"event {event!r} carries type {payload.get('type')!r}"
-        frames.append((event, payload))
-    return frames
+    """[(event, data)] of a whole SSE body, checked against the stream grammar (every frame has
+    both lines and agrees on the type, message_start once and first, blocks in order, a proper
+    end); raises AssertionError naming the frame otherwise."""
+    return check_sse(raw)
 
 
 def streamed_text(frames):
@@ -296,7 +288,7 @@ STATUS_ROWS = [
     ("401", {"type": "error", "status": 401}, False, 401, "authentication_error", "Nebius API key"),
     ("403", {"type": "error", "status": 403}, False, 403, "permission_error", "Nebius API key"),
     ("404 model", {"type": "error", "status": 404, "code": "model_not_found"}, False, 404, "not_found_error",
-     "Qwen/Qwen3-Coder-480B-A35B-Instruct"),
+     MIDDLE_MODEL),
     ("400", {"type": "error", "status": 400, "message": "max_tokens is too large for this model"}, False, 400,
      "invalid_request_error", "max_tokens is too large for this model"),
     ("422 {\"detail\":[...]}", {"type": "error", "status": 422, "shape": "detail", "message": "field required"}, False,
@@ -532,32 +524,22 @@ def read_stream_counting(url, body, timeout, deadline):
         response = conn.getresponse()
         if response.status != 200:
             return response.status, 0, [], response.read(), time.monotonic() - started
-        buffer, chars, kinds, error = b"", 0, [], None
+        # The stream grammar is checked as the frames arrive, without keeping them.
+        checker, chars, kinds, error = SSEChecker(keep=False), 0, [], None
         while True:
             piece = response.read1(1 << 20)
             if not piece:
                 break
             if time.monotonic() - started > deadline:
                 raise TimeoutError(f"the stream did not end within {deadline} s")
-            buffer += piece
-            *frames, buffer = buffer.split(b"\n\n")
-            for frame in frames:
-                if not frame.strip():
-                    continue
-                event, data = None, b""
-                for line in frame.split(b"\n"):
-                    if line.startswith(b"event:"):
-                        event = line[6:].strip().decode()
-                    elif line.startswith(b"data:"):
-                        data += line[5:].lstrip()
-                assert event is not None, "SSE frame without an event: line"
+            for event, data in checker.feed(piece):
                 if not kinds or kinds[-1] != event:
                     kinds.append(event)
                 if event == "content_block_delta":
-                    chars += len(json.loads(data)["delta"].get("text", ""))
+                    chars += len(data["delta"].get("text", ""))
                 elif event == "error":
-                    error = json.loads(data)["error"]
-        assert not buffer.strip(), "the stream ended inside a frame"
+                    error = data["error"]
+        checker.finish()
         return response.status, chars, kinds, error, time.monotonic() - started
     finally:
         conn.close()

@@ -24,6 +24,7 @@ import urllib.request
 import pytest
 
 from serve_support import CLIENT_KEY, NEBIUS_KEY, Upstream, binary, closed_loopback_port
+from sse_grammar import check_sse
 
 KEYS = {"NEBIUS_API_KEY": NEBIUS_KEY, "ANTHROPIC_API_KEY": CLIENT_KEY}
 TIMEOUT = 15
@@ -106,6 +107,8 @@ class Client:
             conn.request(method, path, body=data, headers=h)
             response = conn.getresponse()
             raw = response.read()
+            if (response.getheader("content-type") or "").startswith("text/event-stream"):
+                check_sse(raw)
             header_text = "\n".join(f"{k}: {v}" for k, v in response.getheaders())
             self.seen.append((f"{method} {path} -> {response.status}", header_text, raw.decode("utf-8", "replace")))
             return response.status, raw

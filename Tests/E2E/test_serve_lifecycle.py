@@ -10,6 +10,7 @@ import urllib.parse
 
 import serve_support
 from serve_support import CLIENT_KEY, NEBIUS_KEY, binary, running_proxy
+from sse_grammar import SSEChecker, check_partial, check_sse
 
 
 def post_stream(url, content, read_events=1):
@@ -20,6 +21,11 @@ def post_stream(url, content, read_events=1):
                        "messages": [{"role": "user", "content": content}]})
     conn.request("POST", "/v1/messages", body=body, headers={"x-api-key": CLIENT_KEY, "content-type": "application/json"})
     return conn
+
+
+def chat_requests(upstream):
+    """The upstream's chat requests (serve also asks it for the model catalogue)."""
+    return [r for r in upstream.requests() if "chat/completions" in r["path"]]
 
 
 def wait_for(predicate, timeout=5.0):
@@ -36,22 +42,24 @@ def test_client_disconnect_mid_stream_closes_upstream_request():
         conn = post_stream(url, '[[script:text text="a b c d e f g h" chunks=8 delay=1]]')
         response = conn.getresponse()
         assert response.status == 200
-        assert response.readline().startswith(b"event: message_start")
+        first = response.readline()
+        assert first.startswith(b"event: message_start")
         closed_at = time.time()
         conn.sock.shutdown(2)
         conn.close()
-        assert wait_for(lambda: upstream.requests() and upstream.requests()[-1]["client_closed"])
+        assert wait_for(lambda: chat_requests(upstream) and chat_requests(upstream)[-1]["client_closed"])
         assert time.time() - closed_at < 1.0, "upstream request closed promptly"
+        check_partial(first)
 
 
 def test_client_disconnect_before_first_byte_closes_upstream_request():
     with running_proxy() as (url, upstream, _):
         conn = post_stream(url, "[[script:stall]]")
-        assert wait_for(lambda: len(upstream.requests()) == 1)
+        assert wait_for(lambda: len(chat_requests(upstream)) == 1)
         closed_at = time.time()
         conn.sock.shutdown(2)
         conn.close()
-        assert wait_for(lambda: upstream.requests()[-1]["client_closed"])
+        assert wait_for(lambda: chat_requests(upstream)[-1]["client_closed"])
         assert time.time() - closed_at < 1.0
 
 
@@ -64,6 +72,8 @@ def test_stalled_stream_ends_with_timeout_error_event():
         assert time.time() - started < 10
         assert "event: error" in text
         assert "timeout_error" in text
+        events = check_sse(text)
+        assert events[-1].name == "error" and events[-1].data["error"]["type"] == "timeout_error"
 
 
 def test_stall_before_first_byte_is_504():
@@ -96,21 +106,30 @@ def test_sigterm_lets_a_running_stream_finish():
     with running_proxy() as (url, upstream, _):
         conn = post_stream(url, '[[script:text text="one two three" chunks=3 delay=0.3]]')
         response = conn.getresponse()
-        assert response.readline().startswith(b"event: message_start")
+        first = response.readline()
+        assert first.startswith(b"event: message_start")
         os.kill(serve_support.current_proxy_pid, signal.SIGTERM)
-        rest = response.read().decode()
-        assert "event: message_stop" in rest, "the running stream completed after SIGTERM"
+        rest = response.read()
+        assert b"event: message_stop" in rest, "the running stream completed after SIGTERM"
+        assert check_sse(first + rest)[-1].name == "message_stop"
 
 
-def _stream_to_end(url, content):
-    """Streams one answer to its end; returns the bytes read (0 on a failure)."""
+def _stream_to_end(url, content, violations):
+    """Streams one answer to its end; returns the bytes read (0 on a failure). A body that
+    breaks the stream grammar counts as a failure and its violation goes to `violations`."""
     try:
         conn = post_stream(url, content)
         response = conn.getresponse()
         data = response.read()
         conn.close()
-        return len(data) if response.status == 200 else 0
+        if response.status != 200:
+            return 0
+        check_sse(data)
+        return len(data)
     except OSError:
+        return 0
+    except AssertionError as violation:
+        violations.append(str(violation))
         return 0
 
 
@@ -123,13 +142,15 @@ def test_memory_is_given_back_once_idle_after_a_burst():
         pid = serve_support.current_proxy_pid
         start = vm_kb(pid, "VmRSS")
         content = '[[script:text text="' + "ab" * 200 + '" chunks=200 delay=0.005]] go'
-        results = []
-        threads = [threading.Thread(target=lambda: results.append(_stream_to_end(url, content))) for _ in range(400)]
+        results, violations = [], []
+        threads = [threading.Thread(target=lambda: results.append(_stream_to_end(url, content, violations)))
+                   for _ in range(400)]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=120)
         peak = vm_kb(pid, "VmHWM")
+        assert not violations, f"{len(violations)} streams broke the grammar, e.g. {violations[0]}"
         assert len(results) == 400 and all(results), "every stream of the burst completed"
         assert peak - start > 20_000, f"the burst raised RSS enough to tell (start {start} kB, peak {peak} kB)"
         # The pooled upstream connections stay open (60 s): what they hold is not given back yet.
@@ -152,12 +173,17 @@ def test_a_client_that_stops_reading_does_not_make_serve_buffer_the_answer():
         conn = post_stream(url, f"[[script:huge bytes={size} chunk_size=4000]]")
         response = conn.getresponse()
         assert response.status == 200
-        assert response.readline().startswith(b"event: message_start")
+        first = response.readline()
+        assert first.startswith(b"event: message_start")
         time.sleep(12)
         grown = vm_kb(pid, "VmRSS") - start
         text = 0
+        checker = SSEChecker(keep=False)
+        checker.feed(first)
         for line in response:
-            if line.startswith(b"data: ") and b'"text_delta"' in line:
-                text += len(json.loads(line[6:])["delta"]["text"])
+            for event in checker.feed(line):
+                if event.name == "content_block_delta" and event.data["delta"]["type"] == "text_delta":
+                    text += len(event.data["delta"]["text"])
+        checker.finish()
         assert text == size, "every byte arrived once the client read again"
         assert grown < 14_000, f"serve grew by {grown} kB in 12 s while the client did not read"

@@ -1,12 +1,19 @@
-"""`nebius-chat serve` driven by the official anthropic Python SDK (PROTOCOL sections 1-6)."""
+"""`nebius-chat serve` driven by the official anthropic Python SDK (PROTOCOL sections 1-6).
+
+Every event stream the SDK receives is teed by its transport and checked against the stream
+grammar (sse_grammar.py) when it ends; a test fails on any violation."""
 import base64
+import http.client
+import json
 import struct
+import urllib.parse
 import zlib
 
 import anthropic
 import pytest
 
-from serve_support import CLIENT_KEY, NEBIUS_KEY, running_proxy
+from serve_support import CLIENT_KEY, MIDDLE_MODEL, NEBIUS_KEY, running_proxy
+from sse_grammar import CheckingTransport, check_sse, checked_anthropic, count
 
 
 @pytest.fixture(scope="module")
@@ -16,10 +23,19 @@ def proxy():
 
 
 @pytest.fixture
-def client(proxy):
+def sse():
+    """The transport of the test's SDK clients: every event stream they receive is checked
+    against the stream grammar; the test fails on a violation."""
+    with CheckingTransport() as transport:
+        yield transport
+        transport.assert_clean()
+
+
+@pytest.fixture
+def client(proxy, sse):
     url, upstream, _ = proxy
     upstream.reset()
-    return anthropic.Anthropic(base_url=url, api_key=CLIENT_KEY, max_retries=0)
+    return checked_anthropic(url, CLIENT_KEY, sse, max_retries=0)
 
 
 def last_upstream_request(proxy):
@@ -42,10 +58,10 @@ def test_create_text(client, proxy):
     assert msg.content[0].text == "Hello from Nebius"
     assert msg.model == "claude-sonnet-4-5"
     assert msg.stop_reason == "end_turn"
-    assert last_upstream_request(proxy)["body"]["model"] == "Qwen/Qwen3-Coder-480B-A35B-Instruct"
+    assert last_upstream_request(proxy)["body"]["model"] == MIDDLE_MODEL
 
 
-def test_stream_text_and_final_message(client):
+def test_stream_text_and_final_message(client, sse):
     with client.messages.stream(model="claude-haiku-4-5", max_tokens=64,
                                 messages=[{"role": "user", "content": '[[script:text text="one two three four" chunks=4]]'}]) as stream:
         pieces = list(stream.text_stream)
@@ -54,6 +70,9 @@ def test_stream_text_and_final_message(client):
     assert len(pieces) >= 2, "text arrives in several deltas"
     assert final.content[0].text == "one two three four"
     assert final.usage.output_tokens > 0
+    sse.assert_clean()
+    assert len(sse.streams) == 1, "the event stream was teed and checked"
+    assert count(sse.streams[0][1], "message_start") == 1
 
 
 def test_stream_tool_use_with_input_json_delta(client):
@@ -143,8 +162,8 @@ def test_retry_before_first_byte_succeeds(client, proxy):
     assert msg.content[0].text == "recovered"
 
 
-def test_authentication_error(proxy):
-    bad = anthropic.Anthropic(base_url=proxy[0], api_key="wrong-key", max_retries=0)
+def test_authentication_error(proxy, sse):
+    bad = checked_anthropic(proxy[0], "wrong-key", sse, max_retries=0)
     with pytest.raises(anthropic.AuthenticationError):
         bad.messages.create(model="claude-sonnet-4-5", max_tokens=16, messages=[{"role": "user", "content": "hi"}])
 
@@ -156,12 +175,70 @@ def test_upstream_key_refused_is_401(client):
     assert "Nebius API key" in str(info.value)
 
 
-def test_mid_stream_failure_is_an_error_event(client):
+def test_mid_stream_failure_is_an_error_event(client, sse):
     with pytest.raises(anthropic.APIError):
         with client.messages.stream(model="claude-sonnet-4-5", max_tokens=64, messages=[{"role": "user", "content":
                 '[[script:text text="a b c d e f" chunks=6 fault={"kind":"reset","after":2}]]'}]) as stream:
             for _ in stream:
                 pass
+    sse.assert_clean()
+    assert [e.name for e in sse.streams[-1][1]][-1] == "error", "the checked prefix ends at the error event"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 10: every stream carried message_start twice. Raw HTTP, as curl sees it.
+
+
+def raw_stream(url, content, **extra):
+    """POSTs a streamed /v1/messages request over plain HTTP; returns (status, content-type, body)."""
+    parts = urllib.parse.urlparse(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    body = {"model": "claude-sonnet-4-5", "max_tokens": 256, "stream": True,
+            "messages": [{"role": "user", "content": content}]}
+    body.update(extra)
+    try:
+        conn.request("POST", "/v1/messages", body=json.dumps(body),
+                     headers={"x-api-key": CLIENT_KEY, "content-type": "application/json",
+                              "anthropic-version": "2023-06-01", "accept": "text/event-stream"})
+        response = conn.getresponse()
+        return response.status, response.getheader("content-type", ""), response.read()
+    finally:
+        conn.close()
+
+
+WEATHER = [{"name": "get_weather", "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]
+RAW_CASES = [
+    pytest.param('[[script:text text="one two three" chunks=3]]', {}, ["text"], "end_turn", id="text"),
+    pytest.param('[[script:tool_calls name=get_weather arguments={"city":"Paris"}]]', {"tools": WEATHER},
+                 ["tool_use"], "tool_use", id="tool-call"),
+    pytest.param('[[script:reasoning reasoning="Two plus two." text="4"]]',
+                 {"thinking": {"type": "enabled", "budget_tokens": 1024}}, ["thinking", "text"], "end_turn",
+                 id="reasoning"),
+    pytest.param('[[script:text text="a b c d" chunks=4 fault={"kind":"error_frame","after":2}]]', {}, None, None,
+                 id="error-frame"),
+    pytest.param('[[script:text text="a b c d" chunks=4 fault={"kind":"reset","after":2}]]', {}, None, None,
+                 id="reset"),
+]
+
+
+@pytest.mark.parametrize("content,extra,blocks,stop_reason", RAW_CASES)
+def test_raw_stream_has_one_message_start(proxy, content, extra, blocks, stop_reason):
+    url, upstream, _ = proxy
+    upstream.reset()
+    status, content_type, body = raw_stream(url, content, **extra)
+    assert status == 200, body[:500]
+    assert content_type.startswith("text/event-stream")
+    events = check_sse(body)
+    names = [e.name for e in events]
+    assert count(events, "message_start") == 1, names
+    assert names[:2] == ["message_start", "ping"], names
+    if blocks is None:
+        assert names[-1] == "error", names
+        assert "message_stop" not in names
+    else:
+        assert [e.data["content_block"]["type"] for e in events if e.name == "content_block_start"] == blocks
+        assert [e.data["delta"]["stop_reason"] for e in events if e.name == "message_delta"] == [stop_reason]
+        assert names[-1] == "message_stop"
 
 
 def test_keys_never_logged(proxy):
