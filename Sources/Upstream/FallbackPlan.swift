@@ -7,9 +7,14 @@ import Translation
 struct FallbackPlan: Sendable {
     let models: [String]
 
-    init(request: MessagesRequest, roles: ModelResolution, fallbacks: [String], catalogue: [CatalogueModel]?) {
+    /// - Parameter fallsBack: `false` (`FALLBACK_MODEL=off`): the routed model only.
+    init(request: MessagesRequest, roles: ModelResolution, fallbacks: [String], catalogue: [CatalogueModel]?, fallsBack: Bool = true) {
         let router = ModelRouter(config: roles.config)
         let routed = router.route(request)
+        guard fallsBack else {
+            models = [routed]
+            return
+        }
         let config = roles.config
         let role: ModelResolution.Role =
             if router.sendsImages(request) { .vision }

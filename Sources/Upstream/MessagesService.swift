@@ -41,17 +41,21 @@ public struct MessagesService: MessagesServing {
     public let configured: TranslationConfig
     /// `FALLBACK_MODEL`, in order.
     public let fallbacks: [String]
+    /// Whether a model that is not found or down gives way to another (`FALLBACK_MODEL`, then
+    /// the catalogue's alternative); `FALLBACK_MODEL=off` turns it off.
+    public let fallsBack: Bool
     let resolution: ResolutionCache
     let logger: Logger
 
     public init(
         upstream: UpstreamConfig, translation: TranslationConfig, httpClient: HTTPClient, logger: Logger,
-        catalogue: ModelCatalogue? = nil, fallbacks: [String] = []
+        catalogue: ModelCatalogue? = nil, fallbacks: [String] = [], fallsBack: Bool = true
     ) {
         self.client = UpstreamClient(config: upstream, httpClient: httpClient, logger: logger)
         self.configured = translation
         self.catalogue = catalogue
         self.fallbacks = fallbacks
+        self.fallsBack = fallsBack
         self.resolution = ResolutionCache(configured: translation, fallbacks: fallbacks)
         self.logger = logger
     }
@@ -67,7 +71,8 @@ public struct MessagesService: MessagesServing {
     public func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
         catalogue?.refreshIfStale()
         let roles = resolved()
-        let plan = FallbackPlan(request: request, roles: roles, fallbacks: fallbacks, catalogue: catalogue?.current)
+        let plan = FallbackPlan(
+            request: request, roles: roles, fallbacks: fallbacks, catalogue: catalogue?.current, fallsBack: fallsBack)
         let estimate = TokenEstimator.estimate(request)
         var failed: [String] = []
         // When every model fails, the routed model's failure is the one reported (it is the

@@ -220,7 +220,7 @@ def matrix_report(request):
             "error type before the first byte, `event: error` after a 200 for failures mid-stream. "
             f"Settings: `MAX_RETRIES=1`, `REQUEST_TIMEOUT={IDLE_TIMEOUT}`, `PING_INTERVAL={PING_INTERVAL}` "
             "(the 100 MB rows: `REQUEST_TIMEOUT=120`; the "
-            "retry-limit rows: `MAX_RETRIES=3` and `0`). Retryable statuses are scripted to fail on "
+            "retry-limit rows: `MAX_RETRIES=3` and `0`), `FALLBACK_MODEL=off` (no other model stands in). Retryable statuses are scripted to fail on "
             "every attempt, so the client sees the error after the retries; the count of upstream "
             "requests shows whether a retry happened. Every request has a client-side timeout, so a "
             "hang fails its row.", width=100)
@@ -235,10 +235,14 @@ def matrix_report(request):
 # ---------------------------------------------------------------------------------------------
 # Proxies
 
+# Each row is about how one model's faults reach the client, so no other model stands in
+# (fallbacks have their own tests, in test_nebius_catalogue.py).
+NO_FALLBACK = {"FALLBACK_MODEL": "off"}
+
 
 @pytest.fixture(scope="module")
 def proxy():
-    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "1", "PING_INTERVAL": str(PING_INTERVAL)}) \
+    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "1", "PING_INTERVAL": str(PING_INTERVAL), **NO_FALLBACK}) \
             as (url, upstream, log):
         yield url, upstream, log, serve_support.current_proxy_pid
 
@@ -267,7 +271,7 @@ def test_connection_refused(stream):
     port = closed_loopback_port()
     base = f"http://127.0.0.1:{port}/v1"
     with row("connection refused", mode_name(stream), f"502 api_error naming {base.replace(str(port), 'PORT')}") as r:
-        with running_proxy({"OPENAI_BASE_URL": base, "MAX_RETRIES": "1"}) as (url, upstream, log):
+        with running_proxy({"OPENAI_BASE_URL": base, "MAX_RETRIES": "1", **NO_FALLBACK}) as (url, upstream, log):
             pid = serve_support.current_proxy_pid
             reply = post(url, messages_body("hello", stream))
             r.got = describe_error(reply) + f", {reply.elapsed:.2f} s"
@@ -554,7 +558,7 @@ def test_upstream_sends_100_mb(stream):
     else:
         expected = f"200 with the whole {size} text, or a clear error; no crash"
     with row(f"upstream sends {size}", mode_name(stream), expected) as r:
-        with running_proxy({"REQUEST_TIMEOUT": "120", "MAX_RETRIES": "1"}) as (url, upstream, log):
+        with running_proxy({"REQUEST_TIMEOUT": "120", "MAX_RETRIES": "1", **NO_FALLBACK}) as (url, upstream, log):
             pid = serve_support.current_proxy_pid
             rss_before = vm_kb(pid, "VmHWM")
             upstream.enqueue({"type": "huge", "bytes": HUGE_BYTES, "chunk_size": 65536})
@@ -629,13 +633,13 @@ def test_retry_honours_retry_after(fresh, stream):
 
 @pytest.fixture(scope="module")
 def proxy_retries_3():
-    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "3"}) as (url, upstream, log):
+    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "3", **NO_FALLBACK}) as (url, upstream, log):
         yield url, upstream, log, serve_support.current_proxy_pid
 
 
 @pytest.fixture(scope="module")
 def proxy_retries_0():
-    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "0"}) as (url, upstream, log):
+    with running_proxy({"REQUEST_TIMEOUT": str(IDLE_TIMEOUT), "MAX_RETRIES": "0", **NO_FALLBACK}) as (url, upstream, log):
         yield url, upstream, log, serve_support.current_proxy_pid
 
 

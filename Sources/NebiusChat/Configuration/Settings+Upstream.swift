@@ -17,7 +17,8 @@ extension Settings {
         let client = UpstreamClient(config: upstream, httpClient: httpClient, logger: logger)
         return MessagesService(
             upstream: upstream, translation: translation, httpClient: httpClient, logger: logger,
-            catalogue: makeCatalogue(client: client, logger: logger), fallbacks: fallbackModels)
+            catalogue: makeCatalogue(client: client, logger: logger), fallbacks: fallbackModels,
+            fallsBack: fallsBack)
     }
 }
 

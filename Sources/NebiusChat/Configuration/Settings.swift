@@ -14,6 +14,8 @@ struct Settings: Sendable {
     var apiKeySource: String?
     /// `FALLBACK_MODEL`: models tried in order when the routed one is not found or is down.
     var fallbackModels: [String]
+    /// `FALLBACK_MODEL=off`: no model stands in for a failed one (not even the catalogue's).
+    var fallsBack: Bool
     /// `$XDG_CACHE_HOME/nebius-chat/catalogue.json`.
     var catalogueCacheFile: String
 
@@ -62,8 +64,11 @@ struct Settings: Sendable {
             idleTimeout: try reader.double("IDLE_TIMEOUT", default: 30, in: 1...86_400),
             memoryTrimInterval: try reader.double("MEMORY_TRIM_INTERVAL", default: 30, in: 0...86_400)
         )
-        fallbackModels = reader.string("FALLBACK_MODEL", default: "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let fallback = reader.string("FALLBACK_MODEL", default: "")
+        fallsBack = !["off", "none"].contains(fallback.trimmingCharacters(in: .whitespaces).lowercased())
+        fallbackModels = fallsBack
+            ? fallback.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            : []
         var xdg: [String: String] = [:]
         xdg["XDG_CACHE_HOME"] = layers.value("XDG_CACHE_HOME")?.value
         xdg["HOME"] = layers.value("HOME")?.value
