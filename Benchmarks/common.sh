@@ -14,7 +14,7 @@ listening_url() {
 
 # Starts the scripted upstream; sets up_pid and up (its base URL).
 start_upstream() {
-  .build/release/ScriptedUpstreamServer --port 0 --max-records 100 >"$work/up.out" 2>/dev/null &
+  .build/release/ScriptedUpstreamServer --port 0 --max-records 100 --any-model >"$work/up.out" 2>/dev/null &
   up_pid=$!
   up=$(listening_url "$work/up.out")
 }
