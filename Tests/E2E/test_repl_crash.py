@@ -54,7 +54,9 @@ def texts(message):
 def test_kill_during_a_streaming_answer(upstream, terminal, isolated_env):
     upstream.enqueue({"type": "text", "text": "First answer.", "chunks": 3},
                      {"type": "text", "text": "Second answer.", "chunks": 3},
-                     {"type": "text", "text": " ".join(f"slow{n}" for n in range(80)), "delay": 0.2})
+                     # Longer than the start a GLM answer is held back for (a bare `</think>` may
+                     # still end it), so words are on screen while the stream still runs.
+                     {"type": "text", "text": " ".join(f"slow{n}" for n in range(240)), "delay": 0.05})
     term = start_chat(terminal, "--session", "crash")
     ask(term, "first question")
     term.wait_for("First answer.")
