@@ -167,10 +167,13 @@ def rows_fail_unless_serving(proxy, results):
         raise
 
 
+_held_sockets = []
+
+
 def closed_loopback_port():
-    """A loopback port nobody listens on (bound, then released)."""
+    """A loopback port nobody listens on: bound and never listening, held for the life of the
+    test process, so connections are refused and no server started later can be given it."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    _held_sockets.append(s)
+    return s.getsockname()[1]

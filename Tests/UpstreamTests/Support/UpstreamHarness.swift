@@ -81,24 +81,30 @@ struct UpstreamHarness {
         return events
     }
 
-    /// The port of a socket that was just closed: nothing listens there.
+    /// A loopback port nothing listens on: a socket bound there and never listening, kept for
+    /// the life of the test process, so connections are refused and no other test's server can
+    /// be given the same port (a socket bound then closed frees it for the next bind).
     static func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
+        let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
+        guard fd >= 0, bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+        heldSockets.withLock { $0.append(fd) }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+/// The sockets behind ``UpstreamHarness/closedPort()``.
+private let heldSockets = Mutex<[Int32]>([])
 
 /// Every log line of a test, message and metadata.
 final class LogCollector: Sendable {
