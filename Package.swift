@@ -20,6 +20,11 @@ let package = Package(
         // Process puts a child in a new group, which takes the terminal away from it).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // MCP servers' tools in the chat and in `ask`.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // /metrics in the Prometheus text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Wire types of the two APIs. Foundation only.
@@ -28,12 +33,34 @@ let package = Package(
         .target(name: "OpenAIAPI", dependencies: ["JSONValues"]),
         // The pure translation core: no I/O, no clocks, no environment.
         .target(name: "Translation", dependencies: ["ClaudeAPI", "OpenAIAPI"]),
+        // PDF text and page images with poppler, loaded on first use (see CPoppler).
+        .target(name: "CPoppler", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "Documents", dependencies: ["CPoppler"]),
+        // The server tools serve runs for open models: web search backends, web fetch.
+        .target(
+            name: "WebTools",
+            dependencies: [
+                "Documents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Nebius client and the pipeline that runs a Claude request end to end.
         .target(
             name: "Upstream",
             dependencies: [
-                "Translation",
+                "Translation", "Documents", "WebTools",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // MCP servers (stdio and HTTP) as tools for the chat and `ask`.
+        .target(
+            name: "ToolUse",
+            dependencies: [
+                "ClaudeAPI",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -47,6 +74,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .systemLibrary(
@@ -54,7 +83,7 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
         ),
-        .target(name: "Terminal", dependencies: ["Upstream", "CEditLine"]),
+        .target(name: "Terminal", dependencies: ["Upstream", "CEditLine", "ToolUse"]),
         .executableTarget(
             name: "NebiusChat",
             dependencies: [
@@ -92,6 +121,9 @@ let package = Package(
         ),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal", "ScriptedUpstream"]),
         .testTarget(name: "NebiusChatTests", dependencies: ["NebiusChat"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "WebToolsTests", dependencies: ["WebTools"]),
+        .testTarget(name: "ToolUseTests", dependencies: ["ToolUse"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -120,7 +120,7 @@ import Upstream
     }
 
     @Test func stallMidStreamEndsWithATimeoutEvent() async throws {
-        try await UpstreamHarness.with(requestTimeout: 0.5) { h in
+        try await UpstreamHarness.with(requestTimeout: 1.5) { h in
             h.upstream.enqueue(.respond(.text("a b c"), Shape(fault: .stall(after: 2, seconds: nil))))
             let events = try await h.events(claudeRequest("hi"))
             #expect(lastError(events)?.type == .timeout)

@@ -254,7 +254,7 @@ import Testing
     }
 
     @Test func stallMidStreamFailsTheStream() async throws {
-        try await UpstreamHarness.with(requestTimeout: 0.5) { h in
+        try await UpstreamHarness.with(requestTimeout: 1.5) { h in
             h.upstream.enqueue(.respond(.text("a b c d"), Shape(fault: .stall(after: 2, seconds: nil))))
             let (chunks, failure) = try await h.collect(chat("hi"))
             #expect(chunks.count == 2)

@@ -1,0 +1,6 @@
+import Testing
+@testable import Documents
+
+@Suite struct DocumentsPlaceholderTests {
+    @Test func builds() {}
+}

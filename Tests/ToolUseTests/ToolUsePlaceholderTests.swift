@@ -1,0 +1,6 @@
+import Testing
+@testable import ToolUse
+
+@Suite struct ToolUsePlaceholderTests {
+    @Test func builds() {}
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import WebTools
+
+@Suite struct WebToolsPlaceholderTests {
+    @Test func builds() {}
+}
