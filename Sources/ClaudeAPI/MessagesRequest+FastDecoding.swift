@@ -102,11 +102,13 @@ extension Message {
 extension Tool {
     init(json: JSONValue) throws(JSONFieldMismatch) {
         let o = try json.asObject()
+        let type = try o.optional("type") { v throws(JSONFieldMismatch) in try v.asString() }
         self.init(
             name: try o.required("name") { v throws(JSONFieldMismatch) in try v.asString() },
             description: try o.optional("description") { v throws(JSONFieldMismatch) in try v.asString() },
             inputSchema: try o.optional("input_schema") { v in v },
-            type: try o.optional("type") { v throws(JSONFieldMismatch) in try v.asString() })
+            type: type,
+            serverOptions: Tool.serverOptions(of: o, type: type))
     }
 }
 

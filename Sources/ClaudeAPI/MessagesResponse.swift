@@ -55,12 +55,18 @@ public struct Usage: Sendable, Hashable, Codable {
     public var outputTokens: Int
     public var cacheCreationInputTokens: Int
     public var cacheReadInputTokens: Int
+    /// The server tools serve ran for this answer (web search and fetch); `nil` when none was offered.
+    public var serverToolUse: ServerToolUsage?
 
-    public init(inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0) {
+    public init(
+        inputTokens: Int = 0, outputTokens: Int = 0, cacheCreationInputTokens: Int = 0, cacheReadInputTokens: Int = 0,
+        serverToolUse: ServerToolUsage? = nil
+    ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.cacheCreationInputTokens = cacheCreationInputTokens
         self.cacheReadInputTokens = cacheReadInputTokens
+        self.serverToolUse = serverToolUse
     }
 
     enum CodingKeys: String, CodingKey {
@@ -68,6 +74,7 @@ public struct Usage: Sendable, Hashable, Codable {
         case outputTokens = "output_tokens"
         case cacheCreationInputTokens = "cache_creation_input_tokens"
         case cacheReadInputTokens = "cache_read_input_tokens"
+        case serverToolUse = "server_tool_use"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +83,29 @@ public struct Usage: Sendable, Hashable, Codable {
         outputTokens = try c.decodeIfPresent(Int.self, forKey: .outputTokens) ?? 0
         cacheCreationInputTokens = try c.decodeIfPresent(Int.self, forKey: .cacheCreationInputTokens) ?? 0
         cacheReadInputTokens = try c.decodeIfPresent(Int.self, forKey: .cacheReadInputTokens) ?? 0
+        serverToolUse = try c.decodeIfPresent(ServerToolUsage.self, forKey: .serverToolUse)
+    }
+}
+
+/// `usage.server_tool_use`: how many searches and fetches an answer ran.
+public struct ServerToolUsage: Sendable, Hashable, Codable {
+    public var webSearchRequests: Int
+    public var webFetchRequests: Int
+
+    public init(webSearchRequests: Int = 0, webFetchRequests: Int = 0) {
+        self.webSearchRequests = webSearchRequests
+        self.webFetchRequests = webFetchRequests
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case webSearchRequests = "web_search_requests"
+        case webFetchRequests = "web_fetch_requests"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        webSearchRequests = try c.decodeIfPresent(Int.self, forKey: .webSearchRequests) ?? 0
+        webFetchRequests = try c.decodeIfPresent(Int.self, forKey: .webFetchRequests) ?? 0
     }
 }
 

@@ -102,6 +102,13 @@ extension Usage {
         w.key("cache_read_input_tokens"); w.int(cacheReadInputTokens)
         w.key("input_tokens"); w.int(inputTokens)
         w.key("output_tokens"); w.int(outputTokens)
+        if let serverToolUse {
+            w.key("server_tool_use")
+            w.beginObject()
+            w.key("web_fetch_requests"); w.int(serverToolUse.webFetchRequests)
+            w.key("web_search_requests"); w.int(serverToolUse.webSearchRequests)
+            w.endObject()
+        }
         w.endObject()
     }
 }

@@ -55,10 +55,12 @@ public struct MessageAccumulator: Sendable {
             guard index == blocks.count else { return }
             blocks.append(block)
             if case .toolUse = block { partialInputs[index] = "" }
+            if case .unknown("server_tool_use", _) = block { partialInputs[index] = "" }  // server tools: input as for tool_use
         case .contentBlockDelta(let index, let delta):
             guard blocks.indices.contains(index) else { return }
             if case .inputJSON(let fragment) = delta {
                 if case .toolUse = blocks[index] { partialInputs[index, default: ""] += fragment }
+                if case .unknown("server_tool_use", _) = blocks[index] { partialInputs[index, default: ""] += fragment }
                 return
             }
             // The block leaves the array while it grows, so its text is uniquely referenced and
@@ -76,6 +78,7 @@ public struct MessageAccumulator: Sendable {
             if usage.inputTokens > 0 { base?.usage.inputTokens = usage.inputTokens }
             if usage.cacheReadInputTokens > 0 { base?.usage.cacheReadInputTokens = usage.cacheReadInputTokens }
             if usage.cacheCreationInputTokens > 0 { base?.usage.cacheCreationInputTokens = usage.cacheCreationInputTokens }
+            if let serverToolUse = usage.serverToolUse { base?.usage.serverToolUse = serverToolUse }
         case .messageStop:
             isComplete = true
         case .error(let e):
@@ -95,9 +98,14 @@ public struct MessageAccumulator: Sendable {
     }
 
     private mutating func finalizeInput(at index: Int) {
-        guard let text = partialInputs.removeValue(forKey: index), blocks.indices.contains(index),
-              case .toolUse(var use) = blocks[index]
-        else { return }
+        guard let text = partialInputs.removeValue(forKey: index), blocks.indices.contains(index) else { return }
+        // A server tool's input (serve's web search and fetch): kept as sent when no delta came.
+        if case .unknown("server_tool_use", .object(var raw)) = blocks[index] {
+            if !text.isEmpty { raw["input"] = ToolInput.parse(text).0 }
+            blocks[index] = .unknown(type: "server_tool_use", raw: .object(raw))
+            return
+        }
+        guard case .toolUse(var use) = blocks[index] else { return }
         let (input, ok) = ToolInput.parse(text)
         if !ok { warnings.append("tool \(use.name) (\(use.id)): arguments were not a JSON object, sent as {}: \(ErrorMapping.truncate(text, to: 200))") }
         use.input = input

@@ -22,6 +22,8 @@ public enum TokenEstimator {
             for block in message.content { total += blockTokens(block) }
         }
         for tool in request.tools ?? [] {
+            // A server tool goes upstream as a small function tool (ServerToolKind.clientTool).
+            if !tool.isClientTool { total += 60; continue }
             total += 20 + textTokens(tool.name) + textTokens(tool.description ?? "")
             if let schema = tool.inputSchema { total += textTokens(schema.compactText) }
         }

@@ -8,6 +8,7 @@ import ClaudeAPI
 import Logging
 import OpenAIAPI
 import Translation
+import WebTools
 
 /// The pipeline the proxy and the terminal both use: route, translate, call the upstream,
 /// translate the chunks back into Claude stream events.
@@ -46,10 +47,15 @@ public struct MessagesService: MessagesServing {
     public let fallsBack: Bool
     let resolution: ResolutionCache
     let logger: Logger
+    /// What the upstream's token counts taught, per model (Calibration/); in memory unless set.
+    public var calibration = TokenCalibrationStore(file: nil, baseURL: "")
+    /// Runs `web_search` and `web_fetch` for requests that carry those server tools.
+    let serverTools: any ServerToolRunning
 
     public init(
         upstream: UpstreamConfig, translation: TranslationConfig, httpClient: HTTPClient, logger: Logger,
-        catalogue: ModelCatalogue? = nil, fallbacks: [String] = [], fallsBack: Bool = true
+        catalogue: ModelCatalogue? = nil, fallbacks: [String] = [], fallsBack: Bool = true,
+        webTools: WebToolsConfig = WebToolsConfig(), serverTools: (any ServerToolRunning)? = nil
     ) {
         self.client = UpstreamClient(config: upstream, httpClient: httpClient, logger: logger)
         self.configured = translation
@@ -58,6 +64,7 @@ public struct MessagesService: MessagesServing {
         self.fallsBack = fallsBack
         self.resolution = ResolutionCache(configured: translation, fallbacks: fallbacks)
         self.logger = logger
+        self.serverTools = serverTools ?? WebToolRunner(config: webTools, httpClient: httpClient, logger: logger)
     }
 
     /// The translation settings with the roles resolved against the catalogue known now.
@@ -68,9 +75,25 @@ public struct MessagesService: MessagesServing {
         resolution.resolution(catalogue: catalogue, logger: logger)
     }
 
+    /// A request with `web_search_*` / `web_fetch_*` server tools runs them here, inside the
+    /// one answer (see ``ServerToolLoop``); any other request is one upstream round.
     public func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
+        let tools = ServerToolSet(request)
+        if tools.isEmpty { return try await streamRound(request, heartbeat: heartbeat) }
+        let service = self
+        let loop = ServerToolLoop(
+            request: request, tools: tools, runner: serverTools, heartbeat: heartbeat, logger: logger
+        ) { (upstream: MessagesRequest) async throws(UpstreamFailure) -> MessageEventStream in
+            try await service.streamRound(upstream, heartbeat: heartbeat)
+        }
+        return try await loop.start()
+    }
+
+    /// One upstream answer, trying the fallback models in order.
+    func streamRound(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
         catalogue?.refreshIfStale()
         let roles = resolved()
+        let request = try convertingDocuments(request, roles: roles)  // PDFs -> text or page images (Documents/)
         let plan = FallbackPlan(
             request: request, roles: roles, fallbacks: fallbacks, catalogue: catalogue?.current, fallsBack: fallsBack)
         let estimate = TokenEstimator.estimate(request)
@@ -106,6 +129,7 @@ public struct MessagesService: MessagesServing {
     private func attempt(
         _ request: MessagesRequest, model: String, translation: TranslationConfig, estimate: Int, heartbeat: Duration?
     ) async throws(UpstreamFailure) -> MessageEventStream {
+        let (rawEstimate, estimate) = (estimate, calibration.scaled(estimate, model: model))  // Calibration/
         let window = catalogue?.model(model)?.contextLength
         let translated: TranslatedRequest
         do {
@@ -130,7 +154,9 @@ public struct MessagesService: MessagesServing {
             requestedModel: request.model, messageID: Self.newMessageID(), toolNames: translated.toolNames,
             estimatedInputTokens: estimate, contextWindow: window,
             bareThinkClose: ReasoningLeak.endsWithBareClose(upstreamModel: model))
-        return MessageEventStream(upstream: chunks, translator: translator, client: client)
+        var events = MessageEventStream(upstream: chunks, translator: translator, client: client)
+        events.onUpstreamUsage = usageRecorder(model: model, estimate: rawEstimate)  // Calibration/
+        return events
     }
 
     /// `msg_` and 24 random hex digits (one call to the random source, not one per digit).

@@ -312,3 +312,33 @@ struct HTMLTextReader {
         return nil
     }
 }
+
+extension HTMLText {
+    /// The text of the page's `<title>`, when it has one.
+    public static func title(_ html: String) -> String? {
+        let bytes = Array(html.utf8)
+        guard let open = find(Array("<title".utf8), in: bytes, from: 0),
+              let tagEnd = bytes[open...].firstIndex(of: UInt8(ascii: ">")),
+              let close = find(Array("</title".utf8), in: bytes, from: tagEnd)
+        else { return nil }
+        let title = readable(String(decoding: bytes[(tagEnd + 1)..<close], as: UTF8.self))
+        return title.isEmpty ? nil : String(title.prefix(300))
+    }
+
+    /// The first index of `needle` (lowercase ASCII) in `bytes`, ignoring ASCII case.
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, start >= 0, bytes.count >= needle.count else { return nil }
+        var index = start
+        while index + needle.count <= bytes.count {
+            var matched = true
+            for (offset, want) in needle.enumerated() {
+                var b = bytes[index + offset]
+                if b >= 0x41 && b <= 0x5A { b += 0x20 }
+                if b != want { matched = false; break }
+            }
+            if matched { return index }
+            index += 1
+        }
+        return nil
+    }
+}

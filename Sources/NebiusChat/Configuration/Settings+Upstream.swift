@@ -15,10 +15,13 @@ extension Settings {
     /// The pipeline, with the live catalogue and `FALLBACK_MODEL`: what every face runs.
     func makeService(httpClient: HTTPClient, logger: Logger) -> MessagesService {
         let client = UpstreamClient(config: upstream, httpClient: httpClient, logger: logger)
-        return MessagesService(
+        var service = MessagesService(
             upstream: upstream, translation: translation, httpClient: httpClient, logger: logger,
             catalogue: makeCatalogue(client: client, logger: logger), fallbacks: fallbackModels,
-            fallsBack: fallsBack)
+            fallsBack: fallsBack, webTools: webTools)
+        service.calibration = TokenCalibrationStore(  // token counts that learn, beside catalogue.json
+            file: TokenCalibrationStore.file(besideCatalogue: catalogueCacheFile), baseURL: upstream.baseURL)
+        return service
     }
 }
 

@@ -3,6 +3,7 @@ import Logging
 import ProxyServer
 import Translation
 import Upstream
+import WebTools
 
 /// Every setting of the program, read once at start-up and passed down as a value.
 struct Settings: Sendable {
@@ -18,6 +19,8 @@ struct Settings: Sendable {
     var fallsBack: Bool
     /// `$XDG_CACHE_HOME/nebius-chat/catalogue.json`.
     var catalogueCacheFile: String
+    /// `WEB_SEARCH_*`, `WEB_FETCH_*` (Settings+WebTools.swift).
+    var webTools = WebToolsConfig()
 
     /// Reads settings from the layers; a malformed value is an error that names the setting.
     init(layers: ConfigurationLayers) throws(ConfigurationError) {
@@ -64,6 +67,9 @@ struct Settings: Sendable {
             idleTimeout: try reader.double("IDLE_TIMEOUT", default: 30, in: 1...86_400),
             memoryTrimInterval: try reader.double("MEMORY_TRIM_INTERVAL", default: 30, in: 0...86_400)
         )
+        server.metrics = try reader.bool("METRICS", default: true)  // GET /metrics
+        server.writeTimeout = try reader.double("WRITE_TIMEOUT", default: 60, in: 1...86_400)  // a client that stopped reading
+        webTools = try Settings.webTools(layers)  // serve's web search and fetch
         let fallback = reader.string("FALLBACK_MODEL", default: "")
         fallsBack = !["off", "none"].contains(fallback.trimmingCharacters(in: .whitespaces).lowercased())
         fallbackModels = fallsBack

@@ -1,6 +1,0 @@
-import Testing
-@testable import WebTools
-
-@Suite struct WebToolsPlaceholderTests {
-    @Test func builds() {}
-}
