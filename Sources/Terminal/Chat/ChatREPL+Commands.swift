@@ -49,6 +49,11 @@ extension ChatREPL {
             if let on { showReasoning = on }
             note("Reasoning is \(showReasoning ? "shown (dimmed)" : "hidden"); /think \(showReasoning ? "off" : "on") to change.")
         }
+            for line in contextLines() { out.line(line) }
+        case .markdown(let on):
+            setMarkdown(on)
+        case .tools(let argument):  // MCP tools
+            await toolsCommand(argument)
         return .goOn
     }
 

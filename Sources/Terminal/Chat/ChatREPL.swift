@@ -24,6 +24,8 @@ public final class ChatREPL {
     var editor: LineEditor!
     var conversation: Conversation
     var showReasoning: Bool
+    /// Markdown: whether answers are rendered (`/markdown on|off`); see ChatREPL+Markdown.swift.
+    var renderMarkdown: Bool
     /// Whether the current conversation is on disk (a new one is written after its first turn).
     var isSaved = false
 
@@ -36,6 +38,8 @@ public final class ChatREPL {
         self.style = .detect(output: .standardOutput, noColor: options.noColor)
         self.errStyle = .detect(output: .standardError, noColor: options.noColor)
         self.showReasoning = options.showReasoning
+        self.renderMarkdown = MarkdownStyle.shouldRender(
+            output: .standardOutput, noColor: options.noColor, term: ProcessInfo.processInfo.environment["TERM"])
         let model = options.model ?? options.translation.bigModel
         self.conversation = Conversation(
             session: Session(id: "", model: model, system: options.system), maxTokens: options.maxTokens)
@@ -100,7 +104,8 @@ public final class ChatREPL {
         if request.maxTokens == nil, let budget = catalogue?.chatMaxTokens(for: upstreamModel) {
             request.maxTokens = budget
         }
-        let renderer = StreamRenderer(answer: out, reasoning: showReasoning ? out : nil, style: style)
+        let renderer = StreamRenderer(answer: out, reasoning: showReasoning ? out : nil, style: style,
+                                      markdown: markdownRenderer(), columns: answerColumns)
         let runner = self.runner
         let task = Task { await runner.run(request, renderer: renderer) }
         let outcome = await interrupts.whileArmed(onInterrupt: { task.cancel() }) { await task.value }

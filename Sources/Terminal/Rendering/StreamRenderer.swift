@@ -1,7 +1,8 @@
 import ClaudeAPI
 
-/// Writes a streamed answer as it arrives: text to the answer output (never decorated), reasoning
-/// dimmed (or hidden), remarks such as `[interrupted]` to the notes output.
+/// Writes a streamed answer as it arrives: text to the answer output (as markdown rendered for the
+/// terminal when ``markdown`` is set, else byte for byte), reasoning dimmed (or hidden), remarks
+/// such as `[interrupted]` to the notes output.
 ///
 /// The REPL sends all three to stdout; `ask` sends reasoning and notes to stderr, so that stdout
 /// holds the answer alone.
@@ -19,6 +20,12 @@ public struct StreamRenderer: Sendable {
     public var notes: TextOutput
     /// The decoration of reasoning and notes.
     public var style: TerminalStyle
+    /// Renders the answer's markdown; `nil` prints the text exactly as it arrives.
+    public var markdown: MarkdownRenderer?
+    /// The terminal's columns, asked before each piece of the answer so a resize applies to what
+    /// follows.
+    public var columns: @Sendable () -> Int
+    private var markdownTemplate: MarkdownRenderer?
     /// Whether reasoning shares the answer's output (the REPL) or has one of its own (`ask`'s stderr).
     private var reasoningIsInline: Bool { reasoning.map { $0 === answer } ?? false }
 
@@ -30,11 +37,16 @@ public struct StreamRenderer: Sendable {
     private var reasoningEndsWithNewline = true
     private var wroteReasoning = false
 
-    public init(answer: TextOutput, reasoning: TextOutput?, notes: TextOutput? = nil, style: TerminalStyle) {
+    public init(answer: TextOutput, reasoning: TextOutput?, notes: TextOutput? = nil, style: TerminalStyle,
+                markdown: MarkdownRenderer? = nil, columns: (@Sendable () -> Int)? = nil) {
         self.answer = answer
         self.reasoning = reasoning
         self.notes = notes ?? answer
         self.style = style
+        self.markdown = markdown
+        self.markdownTemplate = markdown
+        let fixed = markdown?.width ?? 80
+        self.columns = columns ?? { fixed }
     }
 
     public mutating func render(_ event: StreamEvent) {
@@ -82,6 +94,12 @@ public struct StreamRenderer: Sendable {
 
     /// Ends the output of an interrupted answer with a visible mark.
     public mutating func finishInterrupted() {
+        if open == .text, var renderer = markdown {
+            // What was held back undecided is printed as it came, after an attribute reset.
+            writeRendered(renderer.interrupt())
+            markdown = markdownTemplate
+            open = .none
+        }
         closeBlock()
         separateFromAnswer()
         // A terminal has echoed `^C` after whatever was last written.
@@ -90,6 +108,26 @@ public struct StreamRenderer: Sendable {
     }
 
     private mutating func writeAnswer(_ text: String) {
+        guard var renderer = markdown else { return writeRaw(text) }
+        renderer.width = max(10, columns())
+        writeRendered(renderer.feed(Substring(text)))
+        markdown = renderer
+    }
+
+    /// Rendered markdown: trailing escape codes do not count when telling whether the output is at
+    /// the start of a line.
+    private mutating func writeRendered(_ text: String) {
+        guard !text.isEmpty else { return }
+        let wasAtLineStart = answerEndsWithNewline
+        writeRaw(text)
+        if let newline = text.lastIndex(of: "\n") {
+            answerEndsWithNewline = DisplayWidth.visible(String(text[text.index(after: newline)...])) == 0
+        } else {
+            answerEndsWithNewline = wasAtLineStart && DisplayWidth.visible(text) == 0
+        }
+    }
+
+    private mutating func writeRaw(_ text: String) {
         guard !text.isEmpty else { return }
         if !wroteAnswer, reasoningIsInline, wroteReasoning {
             // A blank line between the reasoning and the answer.
@@ -120,6 +158,11 @@ public struct StreamRenderer: Sendable {
     }
 
     private mutating func closeBlock() {
+        if open == .text, var renderer = markdown {
+            renderer.width = max(10, columns())
+            writeRendered(renderer.finish())
+            markdown = markdownTemplate
+        }
         if open == .thinking, let reasoning {
             reasoning.write(style.endDim)
             if !reasoningEndsWithNewline {

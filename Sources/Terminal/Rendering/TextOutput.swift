@@ -35,6 +35,15 @@ public final class TextOutput: Sendable {
     /// Everything written so far (capturing outputs only).
     public var text: String { captured.withLock { $0 } }
 
+    /// The terminal's width in columns (`TIOCGWINSZ`), read afresh on each call so that a resize
+    /// shows; `nil` for a buffer or an output that is not a terminal.
+    public var columns: Int? {
+        guard isTerminal, case .descriptor(let fd) = target else { return nil }
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// Writes `string` at once (unbuffered), retrying short writes.
     public func write(_ string: String) {
         switch target {
