@@ -55,17 +55,17 @@ public struct AskRunner: Sendable {
         // Streaming prints as it arrives; otherwise collect and print at the end.
         let live = options.stream && !options.json
         let sink = live ? out : TextOutput.capturing()
-        let renderer = StreamRenderer(
-            answer: sink, reasoning: options.showReasoning ? err : nil, notes: err, style: errStyle,
-            markdown: markdown, columns: { out.columns ?? 80 })
-        let runner = TurnRunner(service: service)
-        let task = Task { await runner.run(request, renderer: renderer) }
         // Markdown: rendered only when stdout is a terminal; a pipe or file gets the text byte for byte.
         let out = self.out
         let environment = ProcessInfo.processInfo.environment
         let markdown = MarkdownStyle.shouldRender(output: out, noColor: options.noColor, term: environment["TERM"])
             ? MarkdownRenderer(width: out.columns ?? 80, hyperlinks: MarkdownStyle.supportsHyperlinks(environment: environment))
             : nil
+        let renderer = StreamRenderer(
+            answer: sink, reasoning: options.showReasoning ? err : nil, notes: err, style: errStyle,
+            markdown: markdown, columns: { out.columns ?? 80 })
+        let runner = TurnRunner(service: service)
+        let task = Task { await runner.run(request, renderer: renderer) }
         // Ctrl-C (through the monitor) or cancelling the caller's task stops the answer.
         let outcome = await withTaskCancellationHandler {
             if let interrupts {

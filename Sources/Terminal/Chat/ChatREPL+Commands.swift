@@ -45,15 +45,12 @@ extension ChatREPL {
         case .usage:
             let prices = await catalogue?.prices() ?? [:]
             for line in conversation.session.usage.summary(prices: prices) { out.line(line) }
+        case .markdown(let on):
+            setMarkdown(on)
         case .think(let on):
             if let on { showReasoning = on }
             note("Reasoning is \(showReasoning ? "shown (dimmed)" : "hidden"); /think \(showReasoning ? "off" : "on") to change.")
         }
-            for line in contextLines() { out.line(line) }
-        case .markdown(let on):
-            setMarkdown(on)
-        case .tools(let argument):  // MCP tools
-            await toolsCommand(argument)
         return .goOn
     }
 

@@ -17,14 +17,12 @@ public enum SlashCommand: Sendable, Hashable {
     case sessions
     case usage
     case think(Bool?)
+    /// Markdown rendering of answers: on, off, or `nil` to show the state.
+    case markdown(Bool?)
     case exit
     /// A malformed use of a known command: the message says how to use it.
     case invalid(String)
     /// Not a command we know; the hint names the nearest one where there is one.
-    /// MCP tools: `/tools [auto|ask]`.
-    case tools(String?)
-    /// Markdown rendering of answers: on, off, or `nil` to show the state.
-    case markdown(Bool?)
     case unknown(name: String, hint: String)
 
     public enum SystemChange: Sendable, Hashable {
@@ -47,14 +45,13 @@ public enum SlashCommand: Sendable, Hashable {
         ("/sessions", "/sessions", "list saved conversations, newest first"),
         ("/usage", "/usage", "tokens used in this conversation, and the cost when prices are known"),
         ("/think", "/think on|off", "show or hide the model's reasoning"),
+        ("/markdown", "/markdown [on|off]", "render answers' markdown (bold, code, tables) or print the raw text"),
         ("/exit", "/exit", "leave (Ctrl-D on an empty line does the same)"),
     ]
 
     public static var names: [String] { catalogue.map(\.name) }
 
     /// The command on `line`, or `nil` when the line is a prompt for the model (it does not start
-        ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
-        ("/markdown", "/markdown [on|off]", "render answers' markdown (bold, code, tables) or print the raw text"),
     /// with `/`, or starts with `//` or `/` followed by a space: type `//x` to send `/x`).
     public static func parse(_ line: String) -> SlashCommand? {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
@@ -90,6 +87,13 @@ public enum SlashCommand: Sendable, Hashable {
             case "off", "no", "false", "hide": return .think(false)
             default: return .invalid("usage: /think on|off")
             }
+        case "/markdown", "/md":
+            switch words.first?.lowercased() {
+            case nil: return .markdown(nil)
+            case "on", "yes", "true": return .markdown(true)
+            case "off", "no", "false", "raw": return .markdown(false)
+            default: return .invalid("usage: /markdown on|off")
+            }
         case "/exit", "/quit", "/q": return .exit
         default:
             return .unknown(name: name, hint: hint(for: name))
@@ -99,14 +103,6 @@ public enum SlashCommand: Sendable, Hashable {
     /// `unknown command /modle; did you mean /model? (/help lists them all)`.
     static func hint(for name: String) -> String {
         let lower = name.lowercased()
-        case "/markdown", "/md":
-            switch words.first?.lowercased() {
-            case nil: return .markdown(nil)
-            case "on", "yes", "true": return .markdown(true)
-            case "off", "no", "false", "raw": return .markdown(false)
-            default: return .invalid("usage: /markdown on|off")
-            }
-        case "/tools", "/mcp": return .tools(words.first)  // MCP tools
         let prefixed = names.filter { $0.hasPrefix(lower) }
         let nearest = prefixed.count == 1
             ? prefixed[0]
