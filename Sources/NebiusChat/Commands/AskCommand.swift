@@ -8,7 +8,9 @@ struct AskCommand: AsyncParsableCommand {
         discussion: """
             The prompt is the arguments. When stdin is not a terminal, its content is added \
             after them (arguments, a blank line, then stdin). The answer goes to stdout; \
-            reasoning (with --think), the usage line and errors go to stderr.
+            reasoning (with --think), the usage line and errors go to stderr. On a terminal \
+            the answer's markdown is rendered as it streams; piped or redirected (or with \
+            NO_COLOR, TERM=dumb) stdout gets the model's text byte for byte.
 
             Exit status:
               0    the answer was printed

@@ -9,12 +9,17 @@ struct ChatCommand: AsyncParsableCommand {
             Type a prompt and press Enter; the answer streams in, with the model's reasoning \
             dimmed. End a line with \\ to continue on the next one; pasted text is one prompt.
 
+            Answers are rendered as markdown as they stream (bold, code blocks with their \
+            language, lists, links, aligned tables), wrapped to the terminal's width; \
+            /markdown off prints the raw text, as NO_COLOR, TERM=dumb or a stdout that is not \
+            a terminal do.
+
             Keys: Ctrl-C stops an answer (what arrived is kept) or clears the line; Ctrl-D on \
             an empty line leaves; Up/Down and Ctrl-R search the history; Tab completes \
             commands, model ids after /model and file paths after /image.
 
             Commands: /help /image PATH... /model [ID] /system [TEXT|-] /clear /retry /undo \
-            /save NAME /load NAME /sessions /usage /think on|off /exit
+            /save NAME /load NAME /sessions /usage /think on|off /markdown on|off /exit
 
             Every finished turn is saved to $XDG_DATA_HOME/nebius-chat/sessions/<id>.json \
             (default ~/.local/share); the prompt history is kept in \
@@ -25,7 +30,7 @@ struct ChatCommand: AsyncParsableCommand {
               nebius-chat -m openai/gpt-oss-120b  another model (see `nebius-chat models`)
               nebius-chat --continue              pick up the most recent conversation
               nebius-chat --session work          the conversation saved as "work"
-              NO_COLOR=1 nebius-chat              no colours or other escape codes
+              NO_COLOR=1 nebius-chat              no colours or escape codes (raw markdown)
             """
     )
 
