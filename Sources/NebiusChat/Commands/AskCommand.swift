@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Terminal
 
 struct AskCommand: AsyncParsableCommand {
@@ -25,6 +26,7 @@ struct AskCommand: AsyncParsableCommand {
               nebius-chat ask --image shot.png "what is in this screenshot?"
               nebius-chat ask --json "say hi" | jq -r '.content[0].text'
               nebius-chat ask --system "Answer in French" --no-stream hello
+              nebius-chat ask --tools --yes "add 2 and 40 with the calculator"
             """
     )
 
@@ -53,6 +55,12 @@ struct AskCommand: AsyncParsableCommand {
     @Flag(name: .long, inversion: .prefixedNo, help: "Show the model's reasoning on stderr.")
     var think = false
 
+    @Flag(name: .long, help: "Offer the tools of the MCP servers in mcp.json and ./.mcp.json (calls and results on stderr).")
+    var tools = false
+
+    @Flag(name: [.customShort("y"), .long], help: "With --tools: run tool calls without asking (needed when stdin is not a terminal).")
+    var yes = false
+
     func validate() throws {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
     }
@@ -62,8 +70,18 @@ struct AskCommand: AsyncParsableCommand {
             printError("nebius-chat ask: nothing to ask: give a prompt as arguments or on stdin (see --help).")
             throw ExitCode(AskExitCode.usageError.rawValue)
         }
+        // MCP tools: a question needs a terminal to answer it on.
+        if tools && !yes && isatty(0) != 1 {
+            printError("nebius-chat ask: --tools without --yes asks before each tool call, and stdin is not a terminal to answer on; add --yes to run the calls without asking.")
+            throw ExitCode(AskExitCode.usageError.rawValue)
+        }
         let settings = try loadSettings(flags: [:])
         try requireAPIKey(settings)
+        let mcp = tools ? MCPToolsSetup.make(auto: yes) : (setup: nil, warnings: [])
+        if tools && mcp.setup == nil {
+            printError("nebius-chat ask: --tools: no MCP server is configured ($XDG_CONFIG_HOME/nebius-chat/mcp.json or ./.mcp.json).")
+        }
+        for warning in mcp.warnings { printError("nebius-chat ask: " + warning) }
         let code = try await TerminalUpstream.with(settings: settings) { upstream in
             let resolution = await upstream.resolution()
             var options = AskOptions(
@@ -71,9 +89,11 @@ struct AskCommand: AsyncParsableCommand {
                 maxTokens: maxTokens, stream: !noStream, json: json, showReasoning: think, noColor: TerminalPaths.noColor,
                 translation: resolution.config, homeDirectory: TerminalPaths.home)
             options.notices = resolution.replacements.map(\.notice)
+            options.tools = mcp.setup  // MCP tools
             return await AskRunner(options: options, service: upstream.service, catalogue: upstream.catalogue)
                 .run(interrupts: InterruptMonitor())
         }
+        await mcp.setup?.toolbox.shutdown()
         if code != .success { throw ExitCode(code.rawValue) }
     }
 }

@@ -19,7 +19,11 @@ struct ChatCommand: AsyncParsableCommand {
             commands, model ids after /model and file paths after /image.
 
             Commands: /help /image PATH... /model [ID] /system [TEXT|-] /clear /retry /undo \
-            /save NAME /load NAME /sessions /usage /think on|off /markdown on|off /exit
+            /save NAME /load NAME /sessions /usage /think on|off /markdown on|off /tools [auto|ask] /exit
+
+            MCP servers configured in $XDG_CONFIG_HOME/nebius-chat/mcp.json and ./.mcp.json \
+            (the Claude Code format) start with the first prompt; their tools are offered to \
+            the model, and each call is asked for ([y/N/a]) unless --yes or /tools auto.
 
             Every finished turn is saved to $XDG_DATA_HOME/nebius-chat/sessions/<id>.json \
             (default ~/.local/share); the prompt history is kept in \
@@ -52,6 +56,9 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Upper limit for the tokens of each answer (default: the upstream's).", valueName: "n"))
     var maxTokens: Int?
 
+    @Flag(name: [.customShort("y"), .long], help: "Run MCP tool calls without asking (as /tools auto does).")
+    var yes = false
+
     func validate() throws {
         if continueLatest && session != nil {
             throw ValidationError("--continue and --session exclude each other: --continue picks the most recent conversation, --session a named one.")
@@ -74,7 +81,12 @@ struct ChatCommand: AsyncParsableCommand {
                 showReasoning: think, noColor: TerminalPaths.noColor, maxTokens: maxTokens,
                 translation: resolution.config, homeDirectory: TerminalPaths.home)
             options.notices = resolution.replacements.map(\.notice)
+            // MCP tools: servers start with the first prompt and stop when the chat ends.
+            let tools = MCPToolsSetup.make(auto: yes)
+            options.tools = tools.setup
+            options.notices += tools.warnings
             await ChatREPL(options: options, service: upstream.service, catalogue: upstream.catalogue).run()
+            await tools.setup?.toolbox.shutdown()
         }
     }
 }

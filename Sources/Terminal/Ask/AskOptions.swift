@@ -20,6 +20,8 @@ public struct AskOptions: Sendable {
     /// Lines said once on stderr before the answer: configured models replaced because the
     /// catalogue no longer lists them.
     public var notices: [String] = []
+    /// MCP tools (`--tools`): the servers, or `nil` for none.
+    public var tools: ToolSetup?
 
     public init(
         prompt: String, model: String, system: String? = nil, imagePaths: [String] = [], maxTokens: Int? = nil,

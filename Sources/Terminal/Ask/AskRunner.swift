@@ -65,7 +65,8 @@ public struct AskRunner: Sendable {
             answer: sink, reasoning: options.showReasoning ? err : nil, notes: err, style: errStyle,
             markdown: markdown, columns: { out.columns ?? 80 })
         let runner = TurnRunner(service: service)
-        let task = Task { await runner.run(request, renderer: renderer) }
+        let tools = toolLoop(style: errStyle)  // MCP tools
+        let task = Task { await runner.run(request, renderer: renderer, tools: tools) }
         // Ctrl-C (through the monitor) or cancelling the caller's task stops the answer.
         let outcome = await withTaskCancellationHandler {
             if let interrupts {

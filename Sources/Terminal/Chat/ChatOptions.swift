@@ -33,6 +33,8 @@ public struct ChatOptions: Sendable {
     /// Lines said once under the banner: configured models replaced because the catalogue
     /// no longer lists them.
     public var notices: [String] = []
+    /// MCP tools: the configured servers, or `nil` when there are none.
+    public var tools: ToolSetup?
 
     public init(
         model: String? = nil, system: String? = nil, resume: Resume = .fresh, historyPath: String?,

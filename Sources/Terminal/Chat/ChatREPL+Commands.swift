@@ -47,6 +47,8 @@ extension ChatREPL {
             for line in conversation.session.usage.summary(prices: prices) { out.line(line) }
         case .markdown(let on):
             setMarkdown(on)
+        case .tools(let argument):  // MCP tools
+            await toolsCommand(argument)
         case .think(let on):
             if let on { showReasoning = on }
             note("Reasoning is \(showReasoning ? "shown (dimmed)" : "hidden"); /think \(showReasoning ? "off" : "on") to change.")

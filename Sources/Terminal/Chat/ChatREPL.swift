@@ -107,7 +107,8 @@ public final class ChatREPL {
         let renderer = StreamRenderer(answer: out, reasoning: showReasoning ? out : nil, style: style,
                                       markdown: markdownRenderer(), columns: answerColumns)
         let runner = self.runner
-        let task = Task { await runner.run(request, renderer: renderer) }
+        let tools = toolLoop()  // MCP tools
+        let task = Task { await runner.run(request, renderer: renderer, tools: tools) }
         let outcome = await interrupts.whileArmed(onInterrupt: { task.cancel() }) { await task.value }
 
         for warning in outcome.warnings { note(warning) }
@@ -115,7 +116,7 @@ public final class ChatREPL {
         case .completed, .interrupted:
             let interrupted: Bool
             if case .interrupted = outcome.ending { interrupted = true } else { interrupted = false }
-            conversation.commit(user: user, answer: outcome.message, interrupted: interrupted)
+            conversation.commit(user: user, steps: outcome.steps, answer: outcome.message, interrupted: interrupted)
             if outcome.message?.stopReason == .maxTokens {
                 out.line(style.yellow("[the answer reached its token limit (max_tokens \(request.maxTokens.map(String.init) ?? "default"))]"))
             }

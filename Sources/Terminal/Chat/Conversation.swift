@@ -51,7 +51,9 @@ public struct Conversation: Sendable {
     /// Adds a finished exchange. An interrupted answer keeps what arrived, marked as
     /// interrupted; an answer that never started is kept as the mark alone, so the history
     /// still alternates user / assistant.
-    public mutating func commit(user: Message, answer: MessagesResponse?, interrupted: Bool, now: Date = Date()) {
+    /// `steps`: the tool rounds of the turn (tool calls and their results), kept between the
+    /// prompt and the answer.
+    public mutating func commit(user: Message, steps: [Message] = [], answer: MessagesResponse?, interrupted: Bool, now: Date = Date()) {
         var content = (answer?.content ?? []).filter(Self.isWorthKeeping)
         if interrupted {
             if let last = content.indices.last, case .text(var block) = content[last] {
@@ -63,6 +65,7 @@ public struct Conversation: Sendable {
         }
         if content.isEmpty { content = [.text(TextBlock(text: ""))] }
         session.messages.append(user)
+        session.messages += steps  // MCP tools: tool rounds of the turn
         session.messages.append(Message(role: .assistant, content: content))
         session.updated = now
         failedPrompt = nil
@@ -71,7 +74,7 @@ public struct Conversation: Sendable {
     /// Drops the last exchange; returns the prompt it removed, or `nil` if there was none.
     public mutating func undo(now: Date = Date()) -> Message? {
         failedPrompt = nil
-        guard let lastUser = session.messages.lastIndex(where: { $0.role == .user }) else { return nil }
+        guard let lastUser = session.messages.lastIndex(where: Self.isPrompt) else { return nil }
         let removed = session.messages[lastUser]
         session.messages.removeSubrange(lastUser...)
         session.updated = now
@@ -85,7 +88,7 @@ public struct Conversation: Sendable {
             failedPrompt = nil
             return failed
         }
-        guard let lastUser = session.messages.lastIndex(where: { $0.role == .user }) else { return nil }
+        guard let lastUser = session.messages.lastIndex(where: Self.isPrompt) else { return nil }
         let prompt = session.messages[lastUser]
         session.messages.removeSubrange(lastUser...)
         return prompt
@@ -96,6 +99,12 @@ public struct Conversation: Sendable {
         session = Session(id: newID, model: session.model, system: session.system, created: now)
         pendingImages = []
         failedPrompt = nil
+    }
+
+    /// A user message that is a prompt, not only the results of tool calls (MCP tools).
+    public static func isPrompt(_ message: Message) -> Bool {
+        guard message.role == .user else { return false }
+        return message.content.isEmpty || !message.content.allSatisfy { if case .toolResult = $0 { return true } else { return false } }
     }
 
     /// Empty text blocks and redacted reasoning add nothing to the history.

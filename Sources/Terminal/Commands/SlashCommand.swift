@@ -17,6 +17,8 @@ public enum SlashCommand: Sendable, Hashable {
     case sessions
     case usage
     case think(Bool?)
+    /// MCP tools: `/tools [auto|ask]`.
+    case tools(String?)
     /// Markdown rendering of answers: on, off, or `nil` to show the state.
     case markdown(Bool?)
     case exit
@@ -45,6 +47,7 @@ public enum SlashCommand: Sendable, Hashable {
         ("/sessions", "/sessions", "list saved conversations, newest first"),
         ("/usage", "/usage", "tokens used in this conversation, and the cost when prices are known"),
         ("/think", "/think on|off", "show or hide the model's reasoning"),
+        ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/markdown", "/markdown [on|off]", "render answers' markdown (bold, code, tables) or print the raw text"),
         ("/exit", "/exit", "leave (Ctrl-D on an empty line does the same)"),
     ]
@@ -94,6 +97,7 @@ public enum SlashCommand: Sendable, Hashable {
             case "off", "no", "false", "raw": return .markdown(false)
             default: return .invalid("usage: /markdown on|off")
             }
+        case "/tools", "/mcp": return .tools(words.first)  // MCP tools
         case "/exit", "/quit", "/q": return .exit
         default:
             return .unknown(name: name, hint: hint(for: name))

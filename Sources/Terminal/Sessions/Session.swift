@@ -63,5 +63,6 @@ public struct Session: Sendable, Hashable, Codable {
     }
 
     /// Completed exchanges (user prompts answered).
-    public var turns: Int { messages.filter { $0.role == .assistant }.count }
+    /// Prompts answered (tool rounds within a turn do not count).
+    public var turns: Int { messages.filter(Conversation.isPrompt).count }
 }

@@ -1,6 +1,0 @@
-import Testing
-@testable import ToolUse
-
-@Suite struct ToolUsePlaceholderTests {
-    @Test func builds() {}
-}
