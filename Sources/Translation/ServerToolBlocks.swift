@@ -126,24 +126,24 @@ public enum ServerToolBlocks {
     /// The text of a result block sent back in the history, and whether it is an error.
     public static func modelText(ofResult raw: JSONValue) -> (String, Bool) {
         let content = raw["content"]
-        if let code = content?["error_code"]?.stringValue {
+        if let code = content?["error_code"]?.serverString {
             return (modelText(errorCode: code, message: "the tool failed"), true)
         }
         if case .array(let items)? = content {
             let results = items.compactMap { item -> ServerSearchResult? in
-                guard let url = item["url"]?.stringValue else { return nil }
+                guard let url = item["url"]?.serverString else { return nil }
                 return ServerSearchResult(
-                    url: url, title: item["title"]?.stringValue ?? url, pageAge: item["page_age"]?.stringValue,
-                    snippet: decode(item["encrypted_content"]?.stringValue ?? ""))
+                    url: url, title: item["title"]?.serverString ?? url, pageAge: item["page_age"]?.serverString,
+                    snippet: decode(item["encrypted_content"]?.serverString ?? ""))
             }
             return (modelText(query: nil, results: results), false)
         }
-        if let fetched = content, fetched["type"]?.stringValue == "web_fetch_result" {
-            let url = fetched["url"]?.stringValue ?? "the page"
+        if let fetched = content, fetched["type"]?.serverString == "web_fetch_result" {
+            let url = fetched["url"]?.serverString ?? "the page"
             let document = fetched["content"]
-            let text = document?["source"]?["data"]?.stringValue ?? ""
-            let isPDF = document?["source"]?["type"]?.stringValue == "base64"
-            return (modelText(url: url, title: document?["title"]?.stringValue, text: isPDF ? "(a PDF document)" : text), false)
+            let text = document?["source"]?["data"]?.serverString ?? ""
+            let isPDF = document?["source"]?["type"]?.serverString == "base64"
+            return (modelText(url: url, title: document?["title"]?.serverString, text: isPDF ? "(a PDF document)" : text), false)
         }
         return ("The tool returned nothing readable.", true)
     }

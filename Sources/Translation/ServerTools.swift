@@ -162,10 +162,10 @@ public enum ServerToolHistory {
                 switch type {
                 case "server_tool_use":
                     if !results.isEmpty { flush() }
-                    guard let id = raw["id"]?.stringValue, let name = raw["name"]?.stringValue else { continue }
+                    guard let id = raw["id"]?.serverString, let name = raw["name"]?.serverString else { continue }
                     current.append(.toolUse(ToolUseBlock(id: id, name: name, input: raw["input"] ?? .object([:]))))
                 case "web_search_tool_result", "web_fetch_tool_result":
-                    guard let id = raw["tool_use_id"]?.stringValue else { continue }
+                    guard let id = raw["tool_use_id"]?.serverString else { continue }
                     var (text, isError) = ServerToolBlocks.modelText(ofResult: raw)
                     if let known = resultTexts[id] { text = known }
                     results.append(.toolResult(ToolResultBlock(toolUseID: id, content: [.text(TextBlock(text: text))], isError: isError)))
@@ -186,5 +186,5 @@ public enum ServerToolHistory {
 }
 
 extension JSONValue {
-    var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    var serverString: String? { if case .string(let s) = self { s } else { nil } }
 }

@@ -117,3 +117,36 @@ public enum AddressGuard {
             || h == "metadata" || h.hasSuffix(".internal") || h.hasSuffix(".local")
     }
 }
+
+/// An address block (`127.0.0.0/8`, `fd00::/8`, or one address), for `WEB_FETCH_ALLOW_PRIVATE`
+/// lists that open only some private addresses (an intranet host, a test server on loopback).
+public struct AddressBlock: Sendable, Hashable {
+    public var base: IPAddress
+    public var prefixLength: Int
+
+    /// `nil` unless `text` is an address with an optional `/bits`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard let first = parts.first, let base = IPAddress(first) else { return nil }
+        let bits = base.bytes.count * 8
+        if parts.count == 2 {
+            guard let n = Int(parts[1]), (0...bits).contains(n) else { return nil }
+            prefixLength = n
+        } else {
+            prefixLength = bits
+        }
+        self.base = base
+    }
+
+    public func contains(_ address: IPAddress) -> Bool {
+        guard address.bytes.count == base.bytes.count else { return false }
+        var remaining = prefixLength
+        for (a, b) in zip(address.bytes, base.bytes) where remaining > 0 {
+            let take = min(8, remaining)
+            let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - take))
+            if a & mask != b & mask { return false }
+            remaining -= take
+        }
+        return true
+    }
+}

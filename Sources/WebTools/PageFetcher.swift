@@ -130,7 +130,7 @@ public struct PageFetcher: Sendable {
 
     /// The address to connect to: every address of the host must pass the guard.
     private func checkedAddress(_ url: WebURL) async throws -> IPAddress? {
-        if !config.fetchAllowsPrivate, AddressGuard.isInternalName(url.host) {
+        if !config.fetchAllowsPrivate, config.fetchPrivateAllowList.isEmpty, AddressGuard.isInternalName(url.host) {
             throw WebToolError(.urlNotAllowed, "\(url.host) is an internal host name (set WEB_FETCH_ALLOW_PRIVATE=1 to allow).")
         }
         let addresses: [IPAddress]
@@ -143,7 +143,7 @@ public struct PageFetcher: Sendable {
         if !config.fetchAllowsPrivate {
             for address in addresses {
                 let verdict = AddressGuard.classify(address)
-                if verdict != .allowed {
+                if verdict != .allowed, !config.fetchPrivateAllowList.contains(where: { $0.contains(address) }) {
                     throw WebToolError(
                         .urlNotAllowed,
                         "\(url.host) resolves to a \(verdict.rawValue) address (\(address)); set WEB_FETCH_ALLOW_PRIVATE=1 to allow.")

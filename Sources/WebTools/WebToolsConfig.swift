@@ -15,14 +15,18 @@ public struct WebToolsConfig: Sendable, Hashable {
     /// `WEB_FETCH_ALLOW_PRIVATE=1`: loopback and private addresses may be fetched (tests, an
     /// intranet); off by default so a model cannot reach the proxy's own network.
     public var fetchAllowsPrivate: Bool
+    /// `WEB_FETCH_ALLOW_PRIVATE=127.0.0.0/8,10.1.2.3`: only these private addresses may be
+    /// fetched (the others stay refused). Empty: all or none, as `fetchAllowsPrivate` says.
+    public var fetchPrivateAllowList: [AddressBlock]
     /// `WEB_FETCH=0` turns serve's web fetch off (`web_fetch` is then not offered upstream).
     public var fetchEnabled: Bool
 
     public init(
         searchProvider: SearchProvider? = nil, searchAPIKey: String? = nil, searchBaseURL: String? = nil,
         searchTimeout: Double = 15, fetchTimeout: Double = 20, fetchMaxBytes: Int = 10 * 1024 * 1024,
-        fetchAllowsPrivate: Bool = false, fetchEnabled: Bool = true
+        fetchAllowsPrivate: Bool = false, fetchPrivateAllowList: [AddressBlock] = [], fetchEnabled: Bool = true
     ) {
+        self.fetchPrivateAllowList = fetchPrivateAllowList
         self.searchProvider = searchProvider
         self.searchAPIKey = searchAPIKey
         self.searchBaseURL = searchBaseURL

@@ -87,3 +87,20 @@ import Testing
         #expect(base.resolving("ftp://c.com/") == nil)
     }
 }
+
+@Suite struct AddressBlockTests {
+    @Test func blocksContainTheirAddresses() throws {
+        let loopback = try #require(AddressBlock("127.0.0.0/8"))
+        #expect(loopback.contains(try #require(IPAddress("127.9.8.7"))))
+        #expect(!loopback.contains(try #require(IPAddress("10.0.0.1"))))
+        #expect(!loopback.contains(try #require(IPAddress("::1"))))
+        let odd = try #require(AddressBlock("10.1.2.0/23"))
+        #expect(odd.contains(try #require(IPAddress("10.1.3.255"))))
+        #expect(!odd.contains(try #require(IPAddress("10.1.4.0"))))
+        let one = try #require(AddressBlock("fd00::5"))
+        #expect(one.contains(try #require(IPAddress("fd00::5"))))
+        #expect(!one.contains(try #require(IPAddress("fd00::6"))))
+        #expect(AddressBlock("10.0.0.0/33") == nil)
+        #expect(AddressBlock("host/8") == nil)
+    }
+}

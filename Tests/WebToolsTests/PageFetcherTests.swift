@@ -133,3 +133,22 @@ final class FakeTransport: PageTransport {
         #expect(try await f.fetch("http://public.test/d.pdf").text == "pdf of 8 bytes")
     }
 }
+
+@Suite struct PrivateAllowListTests {
+    @Test func onlyTheListedPrivateAddressesOpen() async throws {
+        let transport = FakeTransport([
+            "http://127.0.0.1:8/": PageResponse(status: 302, location: "http://internal.test/"),
+            "http://127.0.0.1:8/ok": PageResponse(status: 200, contentType: "text/plain", body: [0x6F, 0x6B]),
+        ])
+        let config = WebToolsConfig(fetchPrivateAllowList: [try #require(AddressBlock("127.0.0.0/8"))])
+        let f = PageFetcher(config: config, resolver: PageFetcherTests.dns, transport: transport, logger: Logger(label: "t"))
+        #expect(try await f.fetch("http://127.0.0.1:8/ok").text == "ok")
+        do {
+            _ = try await f.fetch("http://127.0.0.1:8/")
+            Issue.record("the redirect to 10.0.0.5 was followed")
+        } catch {
+            #expect(error.code == .urlNotAllowed)
+            #expect(error.message.contains("10.0.0.5"))
+        }
+    }
+}

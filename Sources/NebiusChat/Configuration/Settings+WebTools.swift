@@ -39,10 +39,25 @@ extension Settings {
             }
             maxBytes = n
         }
+        // WEB_FETCH_ALLOW_PRIVATE: 1 (every private address) or a list of addresses and blocks.
+        var allowsPrivate = false
+        var allowList: [AddressBlock] = []
+        if let raw = text("WEB_FETCH_ALLOW_PRIVATE") {
+            if let all = try? flag("WEB_FETCH_ALLOW_PRIVATE", false) {
+                allowsPrivate = all
+            } else {
+                for item in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                    guard let block = AddressBlock(item) else {
+                        throw ConfigurationError("WEB_FETCH_ALLOW_PRIVATE must be 1, 0 or a list of addresses and blocks such as 127.0.0.0/8,10.1.2.3; '\(item)' is neither")
+                    }
+                    allowList.append(block)
+                }
+            }
+        }
         return WebToolsConfig(
             searchProvider: provider, searchAPIKey: text("WEB_SEARCH_API_KEY"), searchBaseURL: base,
             searchTimeout: try seconds("WEB_SEARCH_TIMEOUT", 15), fetchTimeout: try seconds("WEB_FETCH_TIMEOUT", 20),
-            fetchMaxBytes: maxBytes, fetchAllowsPrivate: try flag("WEB_FETCH_ALLOW_PRIVATE", false),
+            fetchMaxBytes: maxBytes, fetchAllowsPrivate: allowsPrivate, fetchPrivateAllowList: allowList,
             fetchEnabled: try flag("WEB_FETCH", true))
     }
 }
