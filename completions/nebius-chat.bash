@@ -186,7 +186,7 @@ _nebius-chat() {
 
 _nebius-chat_chat() {
     repeating_flags=()
-    non_repeating_flags=(-c --continue --think --no-think --version -h --help)
+    non_repeating_flags=(-c --continue --think --no-think -y --yes --version -h --help)
     repeating_options=()
     non_repeating_options=(--model -m --system --session -s --max-tokens)
     __nebius-chat_offer_flags_options 0
@@ -210,8 +210,8 @@ _nebius-chat_chat() {
 
 _nebius-chat_ask() {
     repeating_flags=()
-    non_repeating_flags=(--no-stream --json --think --no-think --version -h --help)
-    repeating_options=(--image)
+    non_repeating_flags=(--no-stream --json --think --no-think --tools -y --yes --version -h --help)
+    repeating_options=(--image --file)
     non_repeating_options=(--model -m --system --max-tokens)
     __nebius-chat_offer_flags_options -1
 
@@ -225,6 +225,10 @@ _nebius-chat_ask() {
         ;;
     '--image')
         __nebius-chat_add_completions -o plusdirs -fX '!*.@(png|jpg|jpeg|gif|webp)'
+        return
+        ;;
+    '--file')
+        __nebius-chat_add_completions -f
         return
         ;;
     '--max-tokens')

@@ -17,13 +17,15 @@ struct AskCommand: AsyncParsableCommand {
               0    the answer was printed
               1    the upstream refused or failed: bad key, unknown model, rate limit,
                    broken stream
-              2    usage error: no prompt, an unusable --image, no API key, bad setting
+              2    usage error: no prompt, an unusable --image or --file, no API key,
+                   bad setting
               130  interrupted with Ctrl-C (the partial answer stays printed)
 
             Examples:
               nebius-chat ask "What is the capital of Australia?"
               git diff | nebius-chat ask "review this"
               nebius-chat ask --image shot.png "what is in this screenshot?"
+              nebius-chat ask --file notes.md --file paper.pdf "compare these"
               nebius-chat ask --json "say hi" | jq -r '.content[0].text'
               nebius-chat ask --system "Answer in French" --no-stream hello
               nebius-chat ask --tools --yes "add 2 and 40 with the calculator"
@@ -42,6 +44,11 @@ struct AskCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Attach an image (png, jpeg, gif, webp); repeat for several.", valueName: "path"),
             completion: .file(extensions: ["png", "jpg", "jpeg", "gif", "webp"]))
     var image: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Attach a text file or a PDF (at most 1 MiB of text or 32 MiB of PDF); repeat for several.", valueName: "path"),
+            completion: .file())
+    var file: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Upper limit for the answer's tokens (default: the upstream's).", valueName: "n"))
     var maxTokens: Int?
@@ -90,6 +97,7 @@ struct AskCommand: AsyncParsableCommand {
                 translation: resolution.config, homeDirectory: TerminalPaths.home)
             options.notices = resolution.replacements.map(\.notice)
             options.tools = mcp.setup  // MCP tools
+            options.filePaths = file
             return await AskRunner(options: options, service: upstream.service, catalogue: upstream.catalogue)
                 .run(interrupts: InterruptMonitor())
         }

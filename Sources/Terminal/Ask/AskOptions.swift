@@ -6,6 +6,8 @@ public struct AskOptions: Sendable {
     public var model: String
     public var system: String?
     public var imagePaths: [String]
+    /// Text files and PDFs (`--file`), sent as document blocks before the images.
+    public var filePaths: [String] = []
     public var maxTokens: Int?
     /// Print the answer as it arrives (`false`: when complete).
     public var stream: Bool
@@ -48,7 +50,7 @@ public enum AskExitCode: Int32, Sendable {
     case success = 0
     /// The upstream refused or failed (bad key, unknown model, rate limit, broken stream).
     case upstreamError = 1
-    /// The command was used wrongly: no prompt, a bad image, no key.
+    /// The command was used wrongly: no prompt, a bad image or file, no key.
     case usageError = 2
     /// Ctrl-C (128 + SIGINT).
     case interrupted = 130

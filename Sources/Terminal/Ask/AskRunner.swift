@@ -24,9 +24,13 @@ public struct AskRunner: Sendable {
         self.err = err
     }
 
-    /// The request `ask` sends (images first, then the prompt), or the reason it cannot.
-    public func request() throws(ImageAttachmentError) -> MessagesRequest {
+    /// The request `ask` sends (files, then images, then the prompt), or the reason it cannot
+    /// (an ``ImageAttachmentError`` or a ``FileAttachmentError``).
+    public func request() throws -> MessagesRequest {
         var content: [ContentBlock] = []
+        for path in options.filePaths {
+            content.append(try FileAttachment.load(path: path, homeDirectory: options.homeDirectory).contentBlock)
+        }
         for path in options.imagePaths {
             let image = try ImageAttachment.load(path: path, maxBytes: options.maxImageBytes, homeDirectory: options.homeDirectory)
             content.append(image.contentBlock)
@@ -46,7 +50,7 @@ public struct AskRunner: Sendable {
         do {
             request = try self.request()
         } catch {
-            err.line(errStyle.red("error: ") + error.description)
+            err.line(errStyle.red("error: ") + String(describing: error))
             return .usageError
         }
         let upstreamModel = ModelRouter(config: options.translation).route(request)

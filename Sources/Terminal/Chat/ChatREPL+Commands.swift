@@ -15,6 +15,10 @@ extension ChatREPL {
             warn(hint)
         case .image(let paths):
             attach(paths)
+        case .file(let paths):
+            attachFiles(paths)
+        case .compact(let focus):
+            await compactNow(focus: focus)
         case .model(let id):
             await switchModel(to: id)
         case .system(let change):
@@ -45,6 +49,7 @@ extension ChatREPL {
         case .usage:
             let prices = await catalogue?.prices() ?? [:]
             for line in conversation.session.usage.summary(prices: prices) { out.line(line) }
+            for line in contextLines() { out.line(line) }
         case .markdown(let on):
             setMarkdown(on)
         case .tools(let argument):  // MCP tools

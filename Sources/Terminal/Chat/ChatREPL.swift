@@ -92,13 +92,19 @@ public final class ChatREPL {
             // `//x` sends `/x`.
             prompt = String(prompt.drop(while: { $0 == " " }).dropFirst())
         }
+        // Files: `@path` words attach the files they name.
+        guard attachReferences(in: prompt) else { return .goOn }
         let user = conversation.takeUserMessage(text: prompt)
         await send(user)
         return .goOn
     }
 
-    /// Streams the answer to `user`, then records the turn and saves the session.
-    func send(_ user: Message) async {
+    /// Streams the answer to `user`, then records the turn and saves the session. Near the
+    /// routed model's window the conversation is compacted first; a context-overflow refusal
+    /// compacts once and sends again (`afterOverflow` marks that second try).
+    func send(_ user: Message, afterOverflow: Bool = false) async {
+        // Context: compact before a request that would come near the window.
+        if !afterOverflow { await compactIfNearWindow(before: user) }
         var request = conversation.request(for: user)
         let upstreamModel = router.route(request)
         if request.maxTokens == nil, let budget = catalogue?.chatMaxTokens(for: upstreamModel) {
@@ -136,6 +142,11 @@ public final class ChatREPL {
             }
             saveSession()
         case .failed(let failure):
+            // Context: an overflow compacts once and sends again; a second one is reported.
+            if !afterOverflow, Compactor.isContextOverflow(failure), await compactAfterOverflow(failure, model: upstreamModel) {
+                await send(user, afterOverflow: true)
+                return
+            }
             conversation.failedPrompt = user
             let needsVision = upstreamModel == options.translation.visionModel
             let message = await FailureReport.message(for: failure, model: upstreamModel, needsVision: needsVision, catalogue: catalogue)
@@ -143,13 +154,18 @@ public final class ChatREPL {
                 out.line(style.yellow("[the answer broke off]"))
             }
             err.line(errStyle.red("error: ") + message)
+            if afterOverflow, Compactor.isContextOverflow(failure) {
+                err.line(errStyle.dim("(it still does not fit after compacting: /clear starts over, /model picks a model with a larger window)"))
+            }
             err.line(errStyle.dim("(/retry sends the prompt again)"))
         }
     }
 
     func mainPrompt() -> String {
         let images = conversation.pendingImages.count
-        let tag = images == 0 ? "" : style.cyan("[\(images) image\(images == 1 ? "" : "s")] ")
+        var tag = images == 0 ? "" : style.cyan("[\(images) image\(images == 1 ? "" : "s")] ")
+        let files = conversation.pendingFiles.count
+        if files > 0 { tag += style.cyan("[\(files) file\(files == 1 ? "" : "s")] ") }
         return style.promptSafe(tag + style.bold(">") + " ")
     }
 

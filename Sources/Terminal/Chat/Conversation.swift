@@ -14,6 +14,8 @@ import Foundation
 public struct Conversation: Sendable {
     public var session: Session
     public var pendingImages: [ImageAttachment] = []
+    /// Files (`/file`, `@path`) waiting for the next prompt, sent as document blocks.
+    public var pendingFiles: [FileAttachment] = []
     /// A prompt whose request failed: not in the history, sent again by `/retry`.
     public var failedPrompt: Message?
     /// `max_tokens` for each request; `nil` lets the upstream decide (clamped by the translator).
@@ -27,13 +29,14 @@ public struct Conversation: Sendable {
         self.maxTokens = maxTokens
     }
 
-    /// The user message for `text` with the pending images (which are used up).
+    /// The user message for `text` with the pending files and images (which are used up).
     public mutating func takeUserMessage(text: String) -> Message {
-        var content: [ContentBlock] = pendingImages.map(\.contentBlock)
+        var content: [ContentBlock] = pendingFiles.map(\.contentBlock) + pendingImages.map(\.contentBlock)
         if !text.isEmpty || content.isEmpty {
             content.append(.text(TextBlock(text: text)))
         }
         pendingImages = []
+        pendingFiles = []
         return Message(role: .user, content: content)
     }
 
@@ -98,6 +101,7 @@ public struct Conversation: Sendable {
     public mutating func clear(newID: String, now: Date = Date()) {
         session = Session(id: newID, model: session.model, system: session.system, created: now)
         pendingImages = []
+        pendingFiles = []
         failedPrompt = nil
     }
 

@@ -7,6 +7,10 @@
 public enum SlashCommand: Sendable, Hashable {
     case help
     case image([String])
+    /// Text files and PDFs for the next prompt.
+    case file([String])
+    /// Summarise the older turns, keeping the recent ones; optional focus for the summary.
+    case compact(String?)
     case model(String?)
     case system(SystemChange)
     case clear
@@ -37,6 +41,7 @@ public enum SlashCommand: Sendable, Hashable {
     public static let catalogue: [(name: String, usage: String, summary: String)] = [
         ("/help", "/help", "list the commands"),
         ("/image", "/image PATH...", "attach png/jpeg/gif/webp images to the next prompt (Tab completes paths)"),
+        ("/file", "/file PATH...", "attach text files or PDFs to the next prompt (or write @PATH in the prompt)"),
         ("/model", "/model [ID]", "show the model, or switch to ID (Tab completes ids)"),
         ("/system", "/system [TEXT | -]", "show the system prompt, set it to TEXT, or clear it with -"),
         ("/clear", "/clear", "start a new conversation"),
@@ -45,7 +50,8 @@ public enum SlashCommand: Sendable, Hashable {
         ("/save", "/save NAME", "save this conversation as NAME (and keep saving there)"),
         ("/load", "/load NAME", "continue the conversation saved as NAME"),
         ("/sessions", "/sessions", "list saved conversations, newest first"),
-        ("/usage", "/usage", "tokens used in this conversation, and the cost when prices are known"),
+        ("/usage", "/usage", "tokens used in this conversation, the cost when prices are known, and the context window"),
+        ("/compact", "/compact [FOCUS]", "summarise the older turns to free the context window (keeps the last two exchanges)"),
         ("/think", "/think on|off", "show or hide the model's reasoning"),
         ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/markdown", "/markdown [on|off]", "render answers' markdown (bold, code, tables) or print the raw text"),
@@ -69,6 +75,9 @@ public enum SlashCommand: Sendable, Hashable {
         case "/help", "/?": return .help
         case "/image", "/img":
             return words.isEmpty ? .invalid("usage: /image PATH... (png, jpeg, gif or webp)") : .image(words)
+        case "/file", "/attach":
+            return words.isEmpty ? .invalid("usage: /file PATH... (text files or PDFs)") : .file(words)
+        case "/compact": return .compact(rest.isEmpty ? nil : rest)
         case "/model": return .model(words.first)
         case "/system":
             if rest.isEmpty { return .system(.show) }

@@ -3,7 +3,9 @@
 ///
 /// - a word starting with `/` at the start of the line: slash commands;
 /// - the argument of `/model`: model ids from the catalogue;
-/// - the arguments of `/image`: file paths (libedit's own filename completion);
+/// - the arguments of `/image` and `/file`: file paths;
+/// - a word starting with `@` in a prompt: file paths (libedit breaks words at `@`, so the word
+///   it completes is the path after it);
 /// - the argument of `/load`: saved session names;
 /// - anything else: nothing (Tab in a prompt does not guess).
 public struct LineCompleter: Sendable {
@@ -29,13 +31,16 @@ public struct LineCompleter: Sendable {
     public func complete(line: String, word: String) -> Completion {
         let before = String(line.dropLast(word.count))
         let leading = before.drop { $0 == " " }
+        if before.hasSuffix("@"), before.dropLast().last.map({ $0 == " " || $0 == "\t" || $0 == "(" }) ?? true {
+            return .filenames
+        }
         if leading.isEmpty {
             guard word.hasPrefix("/") else { return .nothing }
             return .candidates(commands.filter { $0.hasPrefix(word.lowercased()) })
         }
         let command = leading.split(separator: " ", maxSplits: 1).first.map { $0.lowercased() } ?? ""
         switch command {
-        case "/image", "/img":
+        case "/image", "/img", "/file", "/attach":
             return .filenames
         case "/model":
             // Only the first argument.
