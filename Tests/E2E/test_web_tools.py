@@ -198,3 +198,43 @@ def test_other_backends(stand_ins, sse, provider):
             assert sent["headers"]["x-subscription-token"] == SEARCH_KEY
         else:
             assert "format=json" in sent["path"]
+
+
+def claude_websearch_prompt(query):
+    """A prompt whose scripted model calls Claude Code's WebSearch with a query that is itself
+    a directive: in Claude Code's separate web_search request, the scripted model then calls
+    `web_search` (the brackets are JSON escapes, so the outer directive stays whole)."""
+    inner = tool_call("web_search", query=query)
+    arguments = json.dumps({"query": inner}, separators=(",", ":")).replace("[", "\\u005b").replace("]", "\\u005d")
+    return f"[[script:tool_calls name=WebSearch arguments={arguments}]] search it"
+
+
+def count_key(value, key):
+    if isinstance(value, dict):
+        return sum((v if k == key and isinstance(v, int) else count_key(v, key)) for k, v in value.items())
+    if isinstance(value, list):
+        return sum(count_key(v, key) for v in value)
+    return 0
+
+
+def test_claude_code_websearch(proxy, stand_ins):
+    from test_claude_code import CLI, run_claude
+    if CLI is None:
+        pytest.skip("claude-agent-sdk is not installed")
+    proxy[1].reset()
+    stand_ins[0].mode = "ok"
+    stand_ins[0].requests.clear()
+    out = run_claude(proxy[0], claude_websearch_prompt("nebius release"), "--allowedTools", "WebSearch")
+    assert out.get("is_error") is False, out
+    # The search ran once, on the backend, and the CLI reports it.
+    assert [r["body"]["query"] for r in stand_ins[0].requests] == ["nebius release"]
+    assert count_key(out, "webSearchRequests") >= 1, out
+    # Claude Code's own web_search request reached the upstream as a `web_search` function tool,
+    # and the main turn got the results back as WebSearch's tool result.
+    chats = chat_requests(proxy)
+    search_turns = [c for c in chats if [t["function"]["name"] for t in c["body"].get("tools", [])] == ["web_search"]]
+    assert len(search_turns) == 2, "the search request, then its continuation with the results"
+    assert "Nebius-chat now searches the web." in tool_messages(search_turns[1])[0]["content"]
+    main = [c for c in chats if c not in search_turns and tool_messages(c)]
+    assert main and "https://news.example/nebius-web" in tool_messages(main[-1])[-1]["content"]
+    assert "https://news.example/nebius-web" in out["result"]
