@@ -26,6 +26,7 @@ import Testing
         #expect(SlashCommand.parse("/markdown off") == .markdown(false))
         #expect(SlashCommand.parse("/md on") == .markdown(true))
         #expect(SlashCommand.parse("/markdown maybe") == .invalid("usage: /markdown on|off"))
+        #expect(SlashCommand.catalogue.contains { $0.name == "/markdown" && $0.usage == "/markdown [on|off]" })
     }
 
     static func text(_ pieces: [String]) -> [StreamEvent] {

@@ -65,7 +65,9 @@ import Testing
     @Test func catalogueListsEveryCommandOfTheIssue() {
         let required = ["/help", "/image", "/model", "/system", "/clear", "/retry", "/undo", "/save", "/load",
                         "/sessions", "/usage", "/think", "/exit"]
-        #expect(SlashCommand.names == required)
+        // Later commands (/markdown, ...) come on top of these.
+        #expect(required.allSatisfy(SlashCommand.names.contains))
+        #expect(Set(SlashCommand.names).count == SlashCommand.names.count)
     }
 
     @Test func shellWords() {
