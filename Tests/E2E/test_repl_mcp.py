@@ -210,3 +210,42 @@ def test_http_entries_say_they_are_not_supported(upstream, terminal, isolated_en
     term.wait_for_prompt()
     assert "header-secret-1" not in screen
     assert "tools" not in upstream.chat_requests()[-1]["body"]
+
+
+def test_always_stops_asking_for_that_tool_and_images_reach_the_model(upstream, terminal, isolated_env):
+    write_config(user_config(isolated_env), {"calc": calc_entry()})
+    upstream.enqueue({"type": "tool_calls", "calls": [{"name": "mcp__calc__add", "arguments": {"a": 1, "b": 2}},
+                                                      {"name": "mcp__calc__add", "arguments": {"a": 3, "b": 4}},
+                                                      {"name": "mcp__calc__dot", "arguments": {}}]})
+    term = start_chat(terminal)
+    ask(term, "add twice and draw")
+    term.wait_for('Run calc.add {"a":1,"b":2}? [y/N/a]')
+    term.send("a")
+    term.press("Enter")
+    # The second call to the same tool runs without a question; another tool is asked for.
+    term.wait_for('→ calc.add {"a":3,"b":4}')
+    term.wait_for("Run calc.dot {}? [y/N/a]")
+    term.send("y")
+    term.press("Enter")
+    screen = term.wait_for("The tool returned:")
+    assert "← [image image/png]" in screen
+    assert "Run calc.add {\"a\":3" not in screen
+    term.wait_for_prompt()
+    follow_up = upstream.chat_requests()[-1]
+    assert [tool_text(m) for m in tool_messages(follow_up)][:2] == ["3", "7"]
+    parts = [p for m in follow_up["body"]["messages"] if m["role"] == "user" and isinstance(m["content"], list)
+             for p in m["content"]]
+    assert any(p.get("type") == "image_url" and p["image_url"]["url"].startswith("data:image/png;base64,") for p in parts)
+
+
+def test_ctrl_c_at_the_question_stops_the_turn(upstream, terminal, isolated_env):
+    write_config(user_config(isolated_env), {"calc": calc_entry()})
+    upstream.enqueue(tool_call("mcp__calc__add", {"a": 1, "b": 1}))
+    term = start_chat(terminal)
+    ask(term, "add")
+    term.wait_for("[y/N/a]")
+    term.press("C-c")
+    term.wait_for("[interrupted]")
+    term.wait_for_prompt()
+    assert len(upstream.chat_requests()) == 1
+    assert term.is_running()
