@@ -92,7 +92,9 @@ struct MessagesEndpoint: Sendable {
         switch await decodeBody(request, context: context, requireMaxTokens: false) {
         case .success(let body):
             log.model = body.model
-            let count = TokenCount(inputTokens: TokenEstimator.estimate(body))
+            let count: TokenCount
+            do { count = TokenCount(inputTokens: try service.countTokens(body)) }  // PDFs as text, calibrated (Upstream)
+            catch { return log.finish(logger, error.response(), started: started, error: error.error) }
             log.tokens = (count.inputTokens, 0)
             return log.finish(logger, jsonResponse(count, encoder: encoder), started: started)
         case .failure(let error):

@@ -210,7 +210,8 @@ extension Shape {
             finishReason: try c.opt(String.self, "finish_reason"),
             fault: try Fault(kind: kind, flat: c),
             usageStyle: try c.opt(UsageStyle.self, "usage_style") ?? .standard,
-            cachedTokens: try c.opt(Int.self, "cached_tokens"))
+            cachedTokens: try c.opt(Int.self, "cached_tokens"),
+            promptTokenScale: try c.opt(Double.self, "prompt_token_scale"))
     }
 }
 

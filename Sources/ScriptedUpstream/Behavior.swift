@@ -177,10 +177,12 @@ public struct Shape: Sendable, Hashable, Codable {
     public var usageStyle: UsageStyle
     /// `usage.prompt_tokens_details.cached_tokens`, when set (the `standard` style only).
     public var cachedTokens: Int?
+    /// Multiplies the reported `prompt_tokens` (a tokenizer that counts differently).
+    public var promptTokenScale: Double?
 
     public init(
         delay: Double = 0, usage: UsageMode = .auto, done: Bool = true, finishReason: String? = nil, fault: Fault? = nil,
-        usageStyle: UsageStyle = .standard, cachedTokens: Int? = nil
+        usageStyle: UsageStyle = .standard, cachedTokens: Int? = nil, promptTokenScale: Double? = nil
     ) {
         self.delay = delay
         self.usage = usage
@@ -189,6 +191,7 @@ public struct Shape: Sendable, Hashable, Codable {
         self.fault = fault
         self.usageStyle = usageStyle
         self.cachedTokens = cachedTokens
+        self.promptTokenScale = promptTokenScale
     }
 
     enum CodingKeys: String, CodingKey {
@@ -196,6 +199,7 @@ public struct Shape: Sendable, Hashable, Codable {
         case finishReason = "finish_reason"
         case usageStyle = "usage_style"
         case cachedTokens = "cached_tokens"
+        case promptTokenScale = "prompt_token_scale"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -207,6 +211,7 @@ public struct Shape: Sendable, Hashable, Codable {
         fault = try c.decodeIfPresent(Fault.self, forKey: .fault)
         usageStyle = try c.decodeIfPresent(UsageStyle.self, forKey: .usageStyle) ?? .standard
         cachedTokens = try c.decodeIfPresent(Int.self, forKey: .cachedTokens)
+        promptTokenScale = try c.decodeIfPresent(Double.self, forKey: .promptTokenScale)
     }
 }
 

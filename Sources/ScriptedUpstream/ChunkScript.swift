@@ -87,9 +87,11 @@ public struct ChunkScript: Sendable {
                 case .tool(let f): return n + max(1, (f.arguments ?? "").utf8.count / 4)
                 }
             }
-            self.usage = ChatUsage(promptTokens: Self.promptTokens(request), completionTokens: completion)
+            let prompt = shape.promptTokenScale.map { max(1, Int((Double(Self.promptTokens(request)) * $0).rounded())) }
+                ?? Self.promptTokens(request)
+            self.usage = ChatUsage(promptTokens: prompt, completionTokens: completion)
             self.usageStyle = shape.usageStyle
-            self.cachedTokens = shape.cachedTokens.map { min(max(0, $0), Self.promptTokens(request)) }
+            self.cachedTokens = shape.cachedTokens.map { min(max(0, $0), prompt) }
             self.reasoningTokens = pieces.reduce(0) { n, piece in
                 if case .reasoning(let s, _) = piece { return n + max(1, s.utf8.count / 4) }
                 return n

@@ -39,6 +39,8 @@ public struct StreamTranslator: Sendable {
     private var finishReason: String?
     private var matchedStop: String?
     private var usage: ChatUsage?
+    /// The usage the upstream reported, if any (for token calibration).
+    public var upstreamUsage: ChatUsage? { usage }
     private var outputCharacters = 0
     private var thinkTags: ThinkTagSplitter
     private var events: [StreamEvent] = []

@@ -24,6 +24,8 @@ public struct MessageEventStream: AsyncSequence, Sendable {
     private let cancelled: OnceFlag
     /// The upstream model answering, and any that failed before it (`nil` for streams fed by hand).
     public var route: UpstreamRoute?
+    /// Called once with the upstream's `prompt_tokens` when the answer's usage arrived (token calibration).
+    public var onUpstreamUsage: (@Sendable (Int) -> Void)?
 
     init(upstream chunks: ChatChunkStream, translator: StreamTranslator, client: UpstreamClient) {
         source = .upstream(chunks, translator, client)
@@ -100,6 +102,7 @@ public struct MessageEventStream: AsyncSequence, Sendable {
                 }
                 let batch = await Self.nextUpstreamBatch(&chunks, &translator, client: client, stream: stream)
                 if !translator.isFinished { state = .upstream(chunks, translator, client, started: true) }
+                else if let usage = translator.upstreamUsage { stream.onUpstreamUsage?(usage.promptTokens) }  // calibration
                 return batch.map { Self.redacted($0, client: client) }
             }
         }

@@ -15,6 +15,8 @@ import Translation
 /// silence (see ``MessageEventStream/makeBatchIterator()``): the proxy's pings.
 public protocol MessagesServing: Sendable {
     func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream
+    /// `count_tokens`: the request's input tokens (a default estimates them; see Calibration/).
+    func countTokens(_ request: MessagesRequest) throws(UpstreamFailure) -> Int
 }
 
 /// An upstream failure before the first byte, ready to be answered to a client.

@@ -1,0 +1,90 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Synchronization
+
+/// The ``TokenCalibration`` of one upstream, shared by every request of the process and kept
+/// in `$XDG_CACHE_HOME/nebius-chat/token-calibration.json` (beside `catalogue.json`), so what
+/// was learned survives restarts. The file names the base URL it belongs to: what one upstream
+/// taught is never used for another. A missing or unreadable file starts afresh.
+///
+/// ```swift
+/// let store = TokenCalibrationStore(file: cacheDir + "/token-calibration.json", baseURL: url)
+/// store.scaled(estimate, model: model)
+/// store.record(model: model, estimate: estimate, upstream: usage.promptTokens)
+/// ```
+public final class TokenCalibrationStore: Sendable {
+    /// `nil`: in memory only.
+    public let file: String?
+    public let baseURL: String
+    private let state: Mutex<TokenCalibration?>
+
+    public init(file: String?, baseURL: String) {
+        self.file = file
+        self.baseURL = baseURL
+        self.state = Mutex(nil)
+    }
+
+    /// `token-calibration.json` in the folder of `catalogueFile`.
+    public static func file(besideCatalogue catalogueFile: String) -> String {
+        var url = URL(fileURLWithPath: catalogueFile)
+        url.deleteLastPathComponent()
+        return url.appendingPathComponent("token-calibration.json").path
+    }
+
+    /// What is known now (read from disk on first use).
+    public var calibration: TokenCalibration {
+        state.withLock { current in
+            if current == nil { current = load() }
+            return current ?? TokenCalibration()
+        }
+    }
+
+    /// `estimate` scaled by what the upstream taught about `model`.
+    public func scaled(_ estimate: Int, model: String) -> Int {
+        calibration.scaled(estimate, model: model)
+    }
+
+    /// Learns from one request and writes the file (a failed write only loses the update).
+    public func record(model: String, estimate: Int, upstream: Int) {
+        // Written under the lock, so that files are written in the order of the updates.
+        state.withLock { current in
+            var calibration = current ?? load() ?? TokenCalibration()
+            guard calibration.record(model: model, estimate: estimate, upstream: upstream) else { return }
+            current = calibration
+            save(calibration)
+        }
+    }
+
+    struct Contents: Codable {
+        var baseURL: String
+        var calibration: TokenCalibration
+
+        enum CodingKeys: String, CodingKey {
+            case calibration
+            case baseURL = "base_url"
+        }
+    }
+
+    private func load() -> TokenCalibration? {
+        guard let file, let data = FileManager.default.contents(atPath: file),
+              let contents = try? JSONDecoder().decode(Contents.self, from: data),
+              contents.baseURL == baseURL
+        else { return nil }
+        var calibration = contents.calibration
+        calibration.sanitize()
+        return calibration
+    }
+
+    private func save(_ calibration: TokenCalibration) {
+        guard let file else { return }
+        let url = URL(fileURLWithPath: file)
+        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(Contents(baseURL: baseURL, calibration: calibration)) else { return }
+        try? data.write(to: url, options: .atomic)
+    }
+}

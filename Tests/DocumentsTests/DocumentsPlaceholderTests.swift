@@ -1,6 +1,0 @@
-import Testing
-@testable import Documents
-
-@Suite struct DocumentsPlaceholderTests {
-    @Test func builds() {}
-}
