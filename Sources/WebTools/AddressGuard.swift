@@ -80,7 +80,7 @@ public enum AddressGuard {
         if b[0] == 0xFF { return .multicast }
         if b[0] & 0xFE == 0xFC {
             // fd00:ec2::254, the AWS metadata address over IPv6.
-            if b == [0xFD, 0x00, 0x0E, 0xC2] + Array(repeating: 0, count: 11) + [0x54] { return .metadata }
+            if b == [0xFD, 0x00, 0x0E, 0xC2] + Array(repeating: 0, count: 10) + [0x02, 0x54] { return .metadata }
             return .uniqueLocal
         }
         if b[0] == 0xFE, b[1] & 0xC0 == 0x80 { return .linkLocal }

@@ -34,6 +34,7 @@ struct HTMLTextReader {
     /// Elements whose content is never text for a reader.
     private static let skipped: Set<String> = [
         "script", "style", "noscript", "template", "svg", "iframe", "object", "head", "math", "select", "canvas",
+        "title",
     ]
     private static let blocks: Set<String> = [
         "p", "div", "section", "article", "header", "footer", "nav", "aside", "main", "ul", "ol", "dl", "dd", "dt",
@@ -176,8 +177,11 @@ struct HTMLTextReader {
             flushPending()
             output.append(contentsOf: Array("- ".utf8))
         case "td", "th":
-            pendingSpace = true
-            if let last = output.last, last != 0x0A { flushPending(); output.append(contentsOf: Array("| ".utf8)) }
+            if pendingNewlines == 0, let last = output.last, last != 0x0A {
+                pendingSpace = true
+                flushPending()
+                output.append(contentsOf: Array("| ".utf8))
+            }
         case "title":
             breakLine(1)
         case "img":
@@ -229,13 +233,13 @@ struct HTMLTextReader {
         while cursor < limit, bytes[cursor] != UInt8(ascii: ";"), Self.isNameByte(bytes[cursor]) || bytes[cursor] == UInt8(ascii: "#") {
             cursor += 1
         }
-        guard cursor < bytes.count, cursor > position + 1 else {
+        guard cursor > position + 1 else {
             emitTextByte(bytes[position])
             position += 1
             return
         }
         let body = String(decoding: bytes[(position + 1)..<cursor], as: UTF8.self)
-        let terminated = bytes[cursor] == UInt8(ascii: ";")
+        let terminated = cursor < bytes.count && bytes[cursor] == UInt8(ascii: ";")
         if let scalar = Self.decode(body) {
             position = terminated ? cursor + 1 : cursor
             if scalar == "\u{A0}" {

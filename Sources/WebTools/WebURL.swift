@@ -67,6 +67,11 @@ public struct WebURL: Sendable, Hashable, CustomStringConvertible {
     public func resolving(_ location: String) -> WebURL? {
         let loc = location.trimmingWhitespace()
         if let parsed = WebURL(loc) { return parsed }
+        // Another scheme (`ftp:`, `javascript:`): not a page the fetcher may follow.
+        if let colon = loc.firstIndex(of: ":"), !loc[..<colon].contains("/"), !loc[..<colon].isEmpty,
+           loc[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) {
+            return nil
+        }
         if loc.hasPrefix("//") { return WebURL(scheme + ":" + loc) }
         var copy = self
         if loc.hasPrefix("/") {

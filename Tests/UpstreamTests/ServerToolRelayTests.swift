@@ -1,4 +1,5 @@
 import ClaudeAPI
+import Foundation
 import Testing
 import Translation
 @testable import Upstream
@@ -171,7 +172,7 @@ import Translation
         #expect(text.text.contains("https://n.com") && text.text.contains("big news") && text.text.contains("today"))
         // And it translates: the call and its result reach the upstream as a tool call and a tool message.
         let chat = try RequestTranslator(config: TranslationConfig()).translate(upstream, upstreamModel: "m").chat
-        #expect(chat.messages.contains { $0.toolCalls?.first?.name == "web_search" })
+        #expect(chat.messages.contains { $0.toolCalls?.first?.function.name == "web_search" })
         #expect(chat.messages.contains { $0.toolCallID == "srvtoolu_1" })
         #expect(chat.tools?.map(\.function.name) == ["web_search", "Bash"])
     }
