@@ -22,36 +22,70 @@ extension MarkdownRenderer {
             let cut = Array(row.prefix(columns))
             return cut + Array(repeating: "", count: columns - cut.count)
         }
-        let rendered = body.enumerated().map { index, row in
-            row.map { cell -> (String, Int) in
-                var inline = MarkdownRenderer(width: Int.max / 4, hyperlinks: hyperlinks)
-                inline.inlineOnly = true
-                var text = inline.feed(Substring(cell)) + inline.finish()
-                if text.hasSuffix("\n") { text.removeLast() }
-                if index == 0 { text = "\u{1B}[1m" + text + MarkdownStyle.reset }
-                return (text, DisplayWidth.visible(text))
-            }
-        }
+        let natural = body.map { row in row.map { cellLines($0, width: Int.max / 4).first?.1 ?? 0 } }
         var widths = Array(repeating: 1, count: columns)
-        for row in rendered {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.1) }
+        for row in natural {
+            for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) }
         }
+        let fitted = Self.fit(widths, into: width - 1 - 3 * (columns - 1))
         let bar = MarkdownStyle.dim("│")
-        for (index, row) in rendered.enumerated() {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                let room = widths[i] - cell.1
-                let align = i < aligns.count ? aligns[i] : .left
-                let before = align == .right ? room : align == .center ? room / 2 : 0
-                line += (i == 0 ? " " : " " + bar + " ") + String(repeating: " ", count: before) + cell.0
-                    + String(repeating: " ", count: room - before)
-            }
-            out += line + "\n"
+        for (index, row) in body.enumerated() {
+            var cells = row.enumerated().map { i, cell in cellLines(cell, width: fitted[i]) }
             if index == 0 {
-                out += MarkdownStyle.dim(widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: "┼")) + "\n"
+                cells = cells.map { lines in lines.map { ("\u{1B}[1m" + $0.0 + MarkdownStyle.reset, $0.1) } }
+            }
+            let height = cells.map(\.count).max() ?? 1
+            for k in 0..<height {
+                var line = ""
+                for (i, lines) in cells.enumerated() {
+                    let (text, w) = k < lines.count ? lines[k] : ("", 0)
+                    let room = max(0, fitted[i] - w)
+                    let align = i < aligns.count ? aligns[i] : .left
+                    let before = align == .right ? room : align == .center ? room / 2 : 0
+                    line += (i == 0 ? " " : " " + bar + " ") + String(repeating: " ", count: before) + text
+                        + String(repeating: " ", count: room - before)
+                }
+                out += line + "\n"
+            }
+            if index == 0 {
+                out += MarkdownStyle.dim("─" + fitted.map { String(repeating: "─", count: $0) }.joined(separator: "─┼─")) + "\n"
             }
         }
         wroteBlock = true
+    }
+
+    /// A cell's text rendered (inline markdown only) and wrapped to `width`: its lines and their widths.
+    func cellLines(_ cell: String, width: Int) -> [(String, Int)] {
+        var inline = MarkdownRenderer(width: max(1, width), hyperlinks: hyperlinks)
+        inline.inlineOnly = true
+        let text = inline.feed(Substring(cell)) + inline.finish()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let rendered = lines.map { (String($0), DisplayWidth.visible(String($0))) }
+        return rendered.isEmpty ? [("", 0)] : rendered
+    }
+
+    /// Column widths that fit `budget` columns: narrow columns keep their width, the wide ones
+    /// share what is left (at least 3 columns each; a table that cannot fit keeps its widths).
+    static func fit(_ widths: [Int], into budget: Int) -> [Int] {
+        guard widths.reduce(0, +) > budget, budget >= 3 * widths.count else { return widths }
+        var fitted = widths
+        var remaining = budget
+        var open = Array(widths.indices)
+        while !open.isEmpty {
+            let share = remaining / open.count
+            let narrow = open.filter { widths[$0] <= share }
+            if narrow.isEmpty {
+                var extra = remaining - share * open.count
+                for i in open {
+                    fitted[i] = share + (extra > 0 ? 1 : 0)
+                    extra -= 1
+                }
+                break
+            }
+            for i in narrow { remaining -= widths[i] }
+            open.removeAll { narrow.contains($0) }
+        }
+        return fitted
     }
 
     /// The cells of a row: split at `|` outside code spans and not escaped, the outer pipes dropped.
