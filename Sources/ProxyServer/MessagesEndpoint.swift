@@ -13,6 +13,8 @@ struct MessagesEndpoint: Sendable {
     let router: ModelRouter
     let config: ServerConfig
     let logger: Logger
+    /// Where the figures of `/metrics` go; nil when it is off.
+    var metrics: ProxyMetrics?
 
     private var encoder: JSONEncoder {
         let encoder = JSONEncoder()
@@ -22,7 +24,7 @@ struct MessagesEndpoint: Sendable {
 
     func messages(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        var log = RequestLogLine(method: "POST", path: "/v1/messages")
+        var log = RequestLogLine(method: "POST", path: "/v1/messages", metrics: metrics)
         let parsed: MessagesRequest
         switch await decodeBody(request, context: context, requireMaxTokens: true) {
         case .success(let body): parsed = body
@@ -44,10 +46,12 @@ struct MessagesEndpoint: Sendable {
             }
             log.route(parsed.model, events.route)
             let usage = UsageTally()
+            let figures = metrics.map { _ in StreamFigures() }  // /metrics
             let logLine = log
-            let sse = SSEStream(events: events, encoder: encoder, channel: context.channel) { usage.observe($0) }
+            let sse = SSEStream(events: events, encoder: encoder, channel: context.channel) { usage.observe($0); figures?.observe($0) }
             let logger = self.logger
             let body = ResponseBody { writer in
+                logLine.metrics?.streamStarted(); defer { logLine.metrics?.streamEnded() }  // /metrics
                 do {
                     try await sse.write(to: &writer)
                 } catch {
@@ -55,6 +59,7 @@ struct MessagesEndpoint: Sendable {
                 }
                 var line = logLine
                 line.tokens = usage.summary
+                figures?.fill(&line, started: started)  // /metrics
                 line.finishStream(logger, status: 200, started: started, error: usage.error, clientLeft: usage.clientLeft)
             }
             return Response(status: .ok, headers: sseHeaders, body: body)
@@ -65,6 +70,7 @@ struct MessagesEndpoint: Sendable {
             log.route(parsed.model, events.route)
             let message = try await cancelOnDisconnect(context.channel) { try await events.collect() }
             log.tokens = (message.usage.inputTokens + message.usage.cacheReadInputTokens, message.usage.outputTokens)
+            log.cachedTokens = message.usage.cacheReadInputTokens  // /metrics
             return log.finish(logger, jsonResponse(message, encoder: encoder), started: started)
         } catch {
             return failureResponse(error, log: log, started: started)
@@ -80,6 +86,7 @@ struct MessagesEndpoint: Sendable {
         }
         let failure = Self.failure(error)
         var log = log
+        log.upstream = failure.models.last.map { UpstreamRoute(model: $0, failed: Array(failure.models.dropLast())) }  // /metrics
         if !failure.models.isEmpty, let requested = log.model?.split(separator: " ").first {
             log.model = "\(requested) -> \(failure.models.joined(separator: ", then "))"
         }
@@ -88,7 +95,7 @@ struct MessagesEndpoint: Sendable {
 
     func countTokens(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        var log = RequestLogLine(method: "POST", path: "/v1/messages/count_tokens")
+        var log = RequestLogLine(method: "POST", path: "/v1/messages/count_tokens", metrics: metrics)
         switch await decodeBody(request, context: context, requireMaxTokens: false) {
         case .success(let body):
             log.model = body.model

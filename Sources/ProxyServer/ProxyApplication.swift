@@ -23,6 +23,8 @@ public struct ProxyApplication: Sendable {
     /// The roles as resolved now (against the live catalogue), for `GET /v1/models/{claude name}`.
     let resolvedTranslation: @Sendable () -> TranslationConfig
     let activity = RequestActivity()
+    /// The figures `GET /metrics` serves; nil when it is off.
+    public let metrics: ProxyMetrics?
 
     /// - Parameter resolvedTranslation: the roles resolved against the catalogue now (the
     ///   service's); `translation` as it is by default.
@@ -40,16 +42,17 @@ public struct ProxyApplication: Sendable {
         self.logger = logger
         self.catalogue = catalogue
         self.resolvedTranslation = resolvedTranslation ?? { translation }
+        self.metrics = Self.makeMetrics(
+            service: service, server: server, catalogue: catalogue, translation: translation, resolvedTranslation: self.resolvedTranslation)
     }
 
     /// The routes, for in-process tests and for ``run(onListening:)``.
     public func router() -> Router<ProxyRequestContext> {
         let router = Router(context: ProxyRequestContext.self)
         router.add(middleware: ActivityTracking(activity: activity))
-        if let key = server.clientAPIKey, !key.isEmpty {
-            router.add(middleware: ClientAuthenticator(key: key))
-        }
-        let messages = MessagesEndpoint(service: service, router: ModelRouter(config: translation), config: server, logger: logger)
+        addGate(to: router)  // the client key, counted for /metrics
+        let messages = MessagesEndpoint(
+            service: meteredService, router: ModelRouter(config: translation), config: server, logger: logger, metrics: metrics)
         let models = ModelsEndpoint(
             catalogue: catalogue, resolvedTranslation: resolvedTranslation, maxTokensLimit: translation.maxTokens, logger: logger)
         router.post("/v1/messages", use: messages.messages)
@@ -59,6 +62,7 @@ public struct ProxyApplication: Sendable {
         router.get("/health") { _, _ in Self.plain(#"{"status":"ok"}"#) }
         router.get("/") { _, _ in Self.plain(#"{"status":"ok","service":"nebius-chat"}"#) }
         router.head("/") { _, _ in Response(status: .ok) }
+        addMetricsRoute(to: router)
         return router
     }
 

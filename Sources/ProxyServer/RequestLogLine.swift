@@ -12,10 +12,17 @@ struct RequestLogLine: Sendable {
     var stream = false
     var tokens: (input: Int, output: Int)?
     var beta: String?
+    // For /metrics: where the figures go, the route that answered, cached input tokens, and
+    // the time to the first content delta of a stream.
+    var metrics: ProxyMetrics?
+    var upstream: UpstreamRoute?
+    var cachedTokens = 0
+    var firstToken: Duration?
 
     /// `claude-sonnet-4-5 -> moonshotai/Kimi-K2.7-Code`, with the models that failed before it.
     mutating func route(_ requested: String, _ route: UpstreamRoute?) {
         guard let route else { return }
+        upstream = route  // /metrics
         model = "\(requested) -> \(route.description)"
     }
 
@@ -32,6 +39,7 @@ struct RequestLogLine: Sendable {
 
     private func log(_ logger: Logger, status: Int, started: ContinuousClock.Instant, error: APIError?, clientLeft: Bool) {
         let elapsed = ContinuousClock.now - started
+        metrics?.record(self, status: status, elapsed: elapsed, clientLeft: clientLeft, failed: error != nil)
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         var line = "\(method) \(path)"
         if let model { line += " \(model)" }

@@ -14,6 +14,8 @@ public struct ServerConfig: Sendable, Hashable {
     /// Seconds between checks for idleness after work, when freed memory is given back to the
     /// system; 0 turns it off.
     public var memoryTrimInterval: Double
+    /// Whether `GET /metrics` is served and figures recorded (`METRICS=off` turns it off).
+    public var metrics = true
 
     public init(host: String = "127.0.0.1", port: Int = 8083, clientAPIKey: String? = nil,
                 maxBodyBytes: Int = 32 * 1024 * 1024, pingInterval: Double = 15, idleTimeout: Double = 30,

@@ -178,6 +178,7 @@ public struct UpstreamClient: Sendable {
         chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation, credit: ChunkCredit
     ) async {
         let headSent = OnceFlag()  // the status line of a success arrived: no retry after it
+        let metrics = UpstreamMetrics.current  // /metrics
         let request = makeRequest(path: "/chat/completions", method: .POST, body: body, accept: "text/event-stream")
         let silence: IdleHeartbeat? = heartbeat.map { interval in
             IdleHeartbeat(interval: interval) { if headSent.isSet { chunks.yield(.silence) } }
@@ -186,6 +187,7 @@ public struct UpstreamClient: Sendable {
         while true {
             do {
                 let result = try await withIdleTimeout(config.requestTimeout, heartbeat: silence) { watchdog in
+                    metrics?.requestStarted(); defer { metrics?.requestEnded() }  // /metrics
                     let response = try await self.httpClient.execute(request, deadline: .distantFuture)
                     watchdog.touch()
                     let status = Int(response.status.code)
@@ -206,6 +208,7 @@ public struct UpstreamClient: Sendable {
                 case .httpError(let status, let retryAfterHeader, let errorBody):
                     let retryAfter = retryAfterHeader.flatMap { RetryPolicy.parseRetryAfter($0) }
                     if retryPolicy.shouldRetry(status: status, attempt: attempt, retryAfter: retryAfter) {
+                        metrics?.retried(status: status)  // /metrics
                         let wait = retryPolicy.delay(attempt: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
                         logger.notice(
                             "upstream answered \(status), retrying",
@@ -241,6 +244,7 @@ public struct UpstreamClient: Sendable {
                     return head.finish()
                 }
                 if retryPolicy.shouldRetryConnectFailure(attempt: attempt) {
+                    metrics?.retried(status: nil)  // /metrics
                     let wait = retryPolicy.delay(attempt: attempt, retryAfter: nil, unitRandom: Double.random(in: 0..<1))
                     logger.notice(
                         "upstream unreachable, retrying",

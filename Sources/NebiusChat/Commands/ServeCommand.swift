@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
             --allow-unauthenticated is given.
 
             Endpoints: POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models,
-            GET /v1/models/{id}, GET /health.
+            GET /v1/models/{id}, GET /health, GET /metrics (Prometheus text; METRICS=off removes it).
             """
     )
 
