@@ -686,3 +686,111 @@ def test_no_retry_after_first_byte_even_with_retries_left(proxy_retries_3, strea
             # protocol but is not made: the row records the count without requiring it.
     upstream.reset()
     assert_serving(proxy_retries_3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Web search and fetch (serve runs them for open models): a backend or a page that misbehaves
+# gives an error result inside a complete answer, never a broken stream or an HTTP error.
+
+WEB_TIMEOUT = 1  # WEB_SEARCH_TIMEOUT and WEB_FETCH_TIMEOUT of the web proxy, seconds
+WEB_MAX_BYTES = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def web_proxy():
+    from web_support import PageServer, SearchBackend, serving
+    with serving(SearchBackend(), PageServer()) as (backend, pages):
+        env = {"WEB_SEARCH_PROVIDER": "tavily", "WEB_SEARCH_API_KEY": "tvly-matrix-key", "WEB_SEARCH_BASE_URL": backend.url,
+               "WEB_SEARCH_TIMEOUT": str(WEB_TIMEOUT), "WEB_FETCH_TIMEOUT": str(WEB_TIMEOUT),
+               "WEB_FETCH_MAX_BYTES": str(WEB_MAX_BYTES), "WEB_FETCH_ALLOW_PRIVATE": "127.0.0.0/8",
+               "PING_INTERVAL": str(PING_INTERVAL), **NO_FALLBACK}
+        with running_proxy(env) as (url, upstream, log):
+            yield url, upstream, log, serve_support.current_proxy_pid, backend, pages
+
+
+def web_blocks(reply, stream):
+    """The answer's content blocks (server-tool blocks whole, text joined) and its stop reason."""
+    if not stream:
+        body = reply.json()
+        return body.get("content", []), body.get("stop_reason")
+    blocks, stop = [], None
+    for event, data in reply.events():
+        if event == "content_block_start":
+            blocks.append(dict(data["content_block"]))
+        elif event == "content_block_delta" and data["delta"]["type"] == "text_delta":
+            blocks[-1]["text"] = blocks[-1].get("text", "") + data["delta"]["text"]
+        elif event == "message_delta":
+            stop = data["delta"]["stop_reason"]
+    return blocks, stop
+
+
+def web_row(web_proxy, name, stream, tool, prompt, expected_code, configure=None):
+    url, upstream, log, pid, backend, pages = web_proxy
+    upstream.reset()
+    backend.mode = "ok"
+    if configure:
+        configure(backend, pages)
+    body = messages_body(prompt, stream, max_tokens=128)
+    body["tools"] = [tool]
+    with row(name, mode_name(stream), f"200, {expected_code} result, then the answer") as r:
+        started = time.monotonic()
+        reply = post(url, body, timeout=CLIENT_TIMEOUT)
+        elapsed = time.monotonic() - started
+        r.check(reply.status == 200, "status 200")
+        blocks, stop = web_blocks(reply, stream)
+        results = [b for b in blocks if b.get("type", "").endswith("_tool_result")]
+        content = results[0]["content"] if results else None
+        code = content.get("error_code") if isinstance(content, dict) else ("ok" if content else None)
+        if isinstance(content, dict) and content.get("type") == "web_fetch_result":
+            data = content["content"]["source"]["data"]
+            code = f"ok, {len(data):,} chars" + (", truncated" if data.endswith("[content truncated]") else "")
+        r.got = f"{reply.status}, {code} result, stop {stop}, {elapsed:.1f} s"
+        r.check(code is not None and code.startswith(expected_code), f"a {expected_code} result")
+        r.check(blocks and blocks[-1].get("type") == "text", "the model's answer follows")
+        r.check(stop == "end_turn", "the answer ends normally")
+        r.check(elapsed < CLIENT_TIMEOUT, "within the client timeout")
+        assert_serving((url, upstream, log, pid))
+        return reply
+
+
+SEARCH = {"type": "web_search_20250305", "name": "web_search"}
+FETCH = {"type": "web_fetch_20250910", "name": "web_fetch"}
+
+
+def directive(name, **arguments):
+    return f"[[script:tool_calls name={name} arguments={json.dumps(arguments, separators=(',', ':'))}]]"
+
+
+@pytest.mark.parametrize("stream", MODES)
+@pytest.mark.parametrize("name,mode", [("search backend fails (500)", "fail"), ("search backend stalls", "stall"),
+                                       ("search backend answers garbage", "garbage")])
+def test_search_backend_faults(web_proxy, stream, name, mode):
+    def configure(backend, pages):
+        backend.mode = mode
+        backend.stall_seconds = WEB_TIMEOUT + 3
+    web_row(web_proxy, name, stream, SEARCH, directive("web_search", query="faults"), "unavailable", configure)
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_fetch_redirect_to_private_address(web_proxy, stream):
+    pages = web_proxy[5]
+    web_row(web_proxy, "fetch redirects to 169.254.169.254", stream, FETCH,
+            directive("web_fetch", url=pages.url + "/to-private"), "url_not_allowed")
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_fetch_slow_page(web_proxy, stream):
+    def configure(backend, pages):
+        pages.slow_seconds = WEB_TIMEOUT + 3
+    web_row(web_proxy, "fetch of a page that does not answer", stream, FETCH,
+            directive("web_fetch", url=web_proxy[5].url + "/slow"), "url_not_accessible", configure)
+
+
+@pytest.mark.parametrize("stream", MODES)
+def test_fetch_huge_page(web_proxy, stream):
+    def configure(backend, pages):
+        pages.huge_bytes = 30 * WEB_MAX_BYTES
+    web_row(web_proxy, "fetch of a 30 MB page (1 MB limit)", stream, FETCH,
+            directive("web_fetch", url=web_proxy[5].url + "/huge"), "ok", configure)
+    got = RESULTS[-1]["got"]
+    assert "truncated" in got, got
