@@ -32,3 +32,14 @@ func jsonResponse(_ value: some Encodable, encoder: JSONEncoder) -> Response {
         status: .ok, headers: [.contentType: "application/json"],
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
 }
+
+/// A folded message as a 200 JSON response, written by the fast JSON writer (a Foundation
+/// `JSONEncoder` costs more than the rest of a small request); `encoder` for what it cannot write.
+func messageResponse(_ message: MessagesResponse, encoder: JSONEncoder) -> Response {
+    var writer = JSONWriter(capacity: 1024, escapesSlashes: false)
+    message.write(to: &writer)
+    guard !writer.failed else { return jsonResponse(message, encoder: encoder) }
+    return Response(
+        status: .ok, headers: [.contentType: "application/json"],
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
+}

@@ -16,11 +16,9 @@ struct MessagesEndpoint: Sendable {
     /// Where the figures of `/metrics` go; nil when it is off.
     var metrics: ProxyMetrics?
 
-    private var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return encoder
-    }
+    /// For what the fast JSON writers do not cover; one for all requests (building one costs
+    /// more than most answers).
+    private var encoder: JSONEncoder { sharedEncoder }
 
     func messages(_ request: Request, context: ProxyRequestContext) async throws -> Response {
         let started = ContinuousClock.now
@@ -66,14 +64,30 @@ struct MessagesEndpoint: Sendable {
         }
 
         do {
-            let events = try await cancelOnDisconnect(context.channel) { [service] in try await service.stream(parsed) }
-            log.route(parsed.model, events.route)
-            let message = try await cancelOnDisconnect(context.channel) { try await events.collect() }
+            // One task for both the request and the fold of its events.
+            let folded = try await cancelOnDisconnect(context.channel) { [service] in try await Self.fold(service, parsed) }
+            log.route(parsed.model, folded.route)
+            let message = try folded.message.get()
             log.tokens = (message.usage.inputTokens + message.usage.cacheReadInputTokens, message.usage.outputTokens)
             log.cachedTokens = message.usage.cacheReadInputTokens  // /metrics
-            return log.finish(logger, jsonResponse(message, encoder: encoder), started: started)
+            return log.finish(logger, messageResponse(message, encoder: encoder), started: started)
         } catch {
             return failureResponse(error, log: log, started: started)
+        }
+    }
+
+    /// A non-streamed answer: the fold of the streamed events, and the route that gave them.
+    private struct Folded: Sendable {
+        var route: UpstreamRoute?
+        var message: Result<MessagesResponse, UpstreamFailure>
+    }
+
+    private static func fold(_ service: any MessagesServing, _ request: MessagesRequest) async throws(UpstreamFailure) -> Folded {
+        let events = try await service.stream(request)
+        do {
+            return Folded(route: events.route, message: .success(try await events.collect()))
+        } catch {
+            return Folded(route: events.route, message: .failure(error))
         }
     }
 
@@ -154,6 +168,12 @@ struct MessagesEndpoint: Sendable {
         return UpstreamFailure(APIError(.api, "The request failed: \(error)"))
     }
 }
+
+private let sharedEncoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .withoutEscapingSlashes
+    return encoder
+}()
 
 private let betaHeader = HTTPField.Name("anthropic-beta")!  // a valid literal header name
 

@@ -73,7 +73,10 @@ public struct ProxyApplication: Sendable {
         Application(
             router: router(),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [ClientDisconnectHandler()],
+                additionalChannelHandlers: [
+                    ClientDisconnectHandler(), SSEWriteCoalescer(),
+                    WriteTimeoutHandler(seconds: server.writeTimeout, logger: logger),
+                ],
                 // Closes connections idle between requests, or too slow to send a request
                 // (slowloris); a running response is never cut.
                 idleTimeout: .seconds(Int64(server.idleTimeout)))),

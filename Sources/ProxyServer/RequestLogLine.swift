@@ -40,6 +40,9 @@ struct RequestLogLine: Sendable {
     private func log(_ logger: Logger, status: Int, started: ContinuousClock.Instant, error: APIError?, clientLeft: Bool) {
         let elapsed = ContinuousClock.now - started
         metrics?.record(self, status: status, elapsed: elapsed, clientLeft: clientLeft, failed: error != nil)
+        if let beta { logger.debug("anthropic-beta: \(beta)") }
+        let level: Logger.Level = status >= 500 || error != nil ? .warning : .info
+        guard logger.logLevel <= level else { return }  // no line to build
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         var line = "\(method) \(path)"
         if let model { line += " \(model)" }
@@ -48,11 +51,6 @@ struct RequestLogLine: Sendable {
         line += stream ? " stream" : " non-stream"
         if clientLeft { line += " client-disconnected" }
         if let error { line += " error=\(error.type.rawValue): \(error.message)" }
-        if let beta { logger.debug("anthropic-beta: \(beta)") }
-        if status >= 500 || error != nil {
-            logger.warning("\(line)")
-        } else {
-            logger.info("\(line)")
-        }
+        logger.log(level: level, "\(line)")
     }
 }

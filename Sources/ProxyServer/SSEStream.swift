@@ -6,7 +6,8 @@ import Upstream
 
 /// Writes Claude stream events as server-sent events: the events of one upstream chunk in one
 /// write, a `ping` right after `message_start`, and a `ping` for every silence the stream
-/// reports (its heartbeat), so clients and middleboxes keep the connection.
+/// reports (its heartbeat), so clients and middleboxes keep the connection. The last batch is
+/// followed by an empty part, the end marker ``SSEFlushPolicy`` holds the flush on.
 ///
 /// When the client leaves, the stream is cancelled (which cancels the upstream request) and
 /// the write throws.
@@ -37,7 +38,13 @@ struct SSEStream: Sendable {
                     pinged = true
                 }
             }
-            try await writer.write(buffer)
+            if let last = batch.last, last.endsStream {
+                // The end marker (an empty part): the closing events wait for the terminating
+                // chunk, one socket write for both (SSEWriteCoalescer).
+                try await writer.write(contentsOf: [buffer, ByteBuffer()])
+            } else {
+                try await writer.write(buffer)
+            }
             for event in batch { observe(event) }
         }
         if events.isCancelled { throw CancellationError() }
@@ -47,5 +54,15 @@ struct SSEStream: Sendable {
     private func frame(_ event: StreamEvent) throws -> [UInt8] {
         if let bytes = event.sseFrameBytes(escapingSlashes: false) { return bytes }
         return Array(try event.sseFrame(encoder: encoder))
+    }
+}
+
+extension StreamEvent {
+    /// `message_stop` or `error`: nothing follows.
+    var endsStream: Bool {
+        switch self {
+        case .messageStop, .error: true
+        default: false
+        }
     }
 }

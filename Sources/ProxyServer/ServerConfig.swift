@@ -11,6 +11,9 @@ public struct ServerConfig: Sendable, Hashable {
     /// Seconds after which a connection with no request in progress (or one whose request does
     /// not finish arriving) is closed.
     public var idleTimeout: Double
+    /// Seconds a connection may stay unable to take more bytes (its client stopped reading)
+    /// before it is closed and the upstream request cancelled (`WRITE_TIMEOUT`).
+    public var writeTimeout: Double = 60
     /// Seconds between checks for idleness after work, when freed memory is given back to the
     /// system; 0 turns it off.
     public var memoryTrimInterval: Double

@@ -53,8 +53,10 @@ public enum TokenEstimator {
     public static func textTokens(_ text: String) -> Int {
         var ascii = 0
         var other = 0
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII { ascii += 1 } else { other += 1 }
+        // Over the UTF-8 bytes (a scalar walk costs several times more on long prompts): a byte
+        // below 0x80 is an ASCII scalar, one from 0xC0 up starts a non-ASCII scalar.
+        for byte in text.utf8 {
+            if byte < 0x80 { ascii += 1 } else if byte >= 0xC0 { other += 1 }
         }
         return (ascii + 3) / 4 + (other * 2 + 2) / 3
     }

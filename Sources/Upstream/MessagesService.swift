@@ -133,7 +133,8 @@ public struct MessagesService: MessagesServing {
         let window = catalogue?.model(model)?.contextLength
         let translated: TranslatedRequest
         do {
-            translated = try RequestTranslator(config: translation).translate(request, upstreamModel: model, contextWindow: window)
+            translated = try RequestTranslator(config: translation).translate(
+                request, upstreamModel: model, contextWindow: window, estimatedInputTokens: rawEstimate)  // estimated once
         } catch {
             throw UpstreamFailure(error)
         }

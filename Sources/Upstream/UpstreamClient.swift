@@ -118,6 +118,7 @@ public struct UpstreamClient: Sendable {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: config.maxConnections)
         configuration.httpVersion = .automatic
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.tracing.tracer = nil  // no span per request: nothing here reads them
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -266,7 +267,7 @@ public struct UpstreamClient: Sendable {
         _ response: HTTPClientResponse, into chunks: AsyncThrowingStream<UpstreamItem, any Error>.Continuation,
         credit: ChunkCredit, watchdog: IdleWatchdog
     ) async throws {
-        if let type = response.headers.first(name: "content-type"), type.lowercased().contains("application/json") {
+        if let type = response.headers.first(name: "content-type"), type.lowercased().utf8.firstRange(of: "application/json".utf8) != nil {
             // A server that ignored `stream: true`: the whole answer in one body.
             let bytes = try await Self.read(response.body, upTo: Self.maxJSONBody, watchdog: watchdog)
             do {

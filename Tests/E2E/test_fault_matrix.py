@@ -18,6 +18,7 @@ import contextlib
 import datetime
 import json
 import os
+import socket
 import textwrap
 import time
 import urllib.parse
@@ -686,6 +687,64 @@ def test_no_retry_after_first_byte_even_with_retries_left(proxy_retries_3, strea
             # protocol but is not made: the row records the count without requiring it.
     upstream.reset()
     assert_serving(proxy_retries_3)
+
+
+# ---------------------------------------------------------------------------------------------
+# A client that stops reading (WRITE_TIMEOUT)
+
+WRITE_TIMEOUT = 1
+WRITE_TIMEOUT_MARGIN = 12
+
+
+def test_client_stops_reading_hits_write_timeout():
+    # The clock starts once the socket buffers are full (the connection is unwritable): how long
+    # that takes depends on the kernel's buffer sizes and the build's speed, hence the margin.
+    expected = (f"serve closes the connection and the upstream request after WRITE_TIMEOUT "
+                f"({WRITE_TIMEOUT} s), within {WRITE_TIMEOUT_MARGIN} s; still serving")
+    with row("client stops reading mid-stream", "stream", expected) as r:
+        with running_proxy({"WRITE_TIMEOUT": str(WRITE_TIMEOUT), "REQUEST_TIMEOUT": "60", **NO_FALLBACK}) \
+                as (url, upstream, log):
+            pid = serve_support.current_proxy_pid
+            # A long answer that the upstream sends as fast as it is read.
+            upstream.enqueue({"type": "huge", "bytes": 50_000_000, "chunk_size": 16384})
+            parts = urllib.parse.urlparse(url)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills at once
+            sock.settimeout(CLIENT_TIMEOUT)
+            sock.connect((parts.hostname, parts.port))
+            body = json.dumps(messages_body("hello", True, max_tokens=1024)).encode()
+            sock.sendall(b"POST /v1/messages HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n"
+                         + f"x-api-key: {CLIENT_KEY}\r\ncontent-length: {len(body)}\r\n\r\n".encode() + body)
+            first = sock.recv(4096)
+            r.check(first.startswith(b"HTTP/1.1 200"), "the stream started")
+            stopped = time.monotonic()  # from here on the client reads nothing
+            record = wait_for(lambda: (chat_requests(upstream) or [{}])[-1].get("client_closed"),
+                              timeout=WRITE_TIMEOUT_MARGIN + 5)
+            closed_after = time.monotonic() - stopped
+            r.check(record, "the upstream request was cancelled")
+            r.check(WRITE_TIMEOUT <= closed_after < WRITE_TIMEOUT_MARGIN, f"after {WRITE_TIMEOUT} s, within {WRITE_TIMEOUT_MARGIN} s")
+            # The connection is closed too: draining it ends (EOF or reset), it does not hang.
+            ended = False
+            deadline = time.monotonic() + CLIENT_TIMEOUT
+            try:
+                while time.monotonic() < deadline:
+                    if not sock.recv(1 << 20):
+                        ended = True
+                        break
+            except ConnectionResetError:
+                ended = True
+            except socket.timeout:
+                pass
+            finally:
+                sock.close()
+            r.check(ended, "serve closed the client connection")
+            completed = (chat_requests(upstream) or [{}])[-1].get("completed")
+            r.check(not completed, "the upstream answer was cut short")
+            with open(log) as f:
+                r.check("stopped reading" in f.read(), "a log line says why")
+            r.got = (f"upstream request closed {closed_after:.1f} s after the client stopped reading, "
+                     f"connection {'closed' if ended else 'still open'}")
+            assert_serving((url, upstream, log, pid))
 
 
 # ---------------------------------------------------------------------------------------------
