@@ -8,6 +8,8 @@ public enum PDFError: Error, Sendable, Hashable {
     case damaged(reason: String)
     /// It needs a password to open.
     case encrypted
+    /// It opens but has no pages.
+    case noPages
     case tooLarge(bytes: Int, limit: Int)
     case tooManyPages(pages: Int, limit: Int)
     /// No text layer (a scan), and page images are not wanted.
@@ -33,6 +35,8 @@ public enum PDFError: Error, Sendable, Hashable {
             return "the PDF could not be read, it is damaged or not a PDF (\(reason))."
         case .encrypted:
             return "the PDF is encrypted and needs a password; send a copy without a password, or its text."
+        case .noPages:
+            return "the PDF has no pages."
         case .tooLarge(let bytes, let limit):
             return "the PDF is \(bytes) bytes, over the limit of \(limit) bytes."
         case .tooManyPages(let pages, let limit):

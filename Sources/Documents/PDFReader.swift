@@ -21,6 +21,7 @@ public enum PDFReader {
     public static func read(_ bytes: [UInt8], limits: PDFLimits = PDFLimits(), imagesWhenNoText: Bool) throws(PDFError) -> PDFContent {
         let document = try open(bytes, limits: limits)
         let count = document.pageCount
+        guard count > 0 else { throw .noPages }
         guard count <= limits.maxPages else { throw .tooManyPages(pages: count, limit: limits.maxPages) }
         let text = PDFText(pages: (0..<count).map { document.text(ofPage: $0) })
         if text.hasTextLayer { return .text(text) }
@@ -41,6 +42,7 @@ public enum PDFReader {
     public static func text(_ bytes: [UInt8], limits: PDFLimits = PDFLimits()) throws(PDFError) -> PDFText {
         let document = try open(bytes, limits: limits)
         let count = document.pageCount
+        guard count > 0 else { throw .noPages }
         guard count <= limits.maxPages else { throw .tooManyPages(pages: count, limit: limits.maxPages) }
         return PDFText(pages: (0..<count).map { document.text(ofPage: $0) })
     }

@@ -89,6 +89,13 @@ struct PDFReaderTests {
         _ = try? PDFReader.read(flipped, imagesWhenNoText: true)
     }
 
+    @Test func aPDFWithoutPagesIsRefused() throws {
+        // Found by the PDF fuzzer: poppler opens it, and it has no page at all.
+        let bytes = try PDFFixtures.bytes("fuzz-no-pages.pdf")
+        #expect(throws: PDFError.noPages) { try PDFReader.read(bytes, imagesWhenNoText: true) }
+        #expect(throws: PDFError.noPages) { try PDFReader.text(bytes) }
+    }
+
     @Test func nonPDFBytesAreNotAPDF() {
         #expect(throws: PDFError.notPDF) { try PDFReader.read(Array("hello".utf8), imagesWhenNoText: false) }
         #expect(throws: PDFError.notPDF) { try PDFReader.read([], imagesWhenNoText: false) }
