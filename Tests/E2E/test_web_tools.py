@@ -238,3 +238,30 @@ def test_claude_code_websearch(proxy, stand_ins):
     main = [c for c in chats if c not in search_turns and tool_messages(c)]
     assert main and "https://news.example/nebius-web" in tool_messages(main[-1])[-1]["content"]
     assert "https://news.example/nebius-web" in out["result"]
+
+
+def test_fetch_a_pdf_reads_its_text(client, proxy, stand_ins):
+    msg = ask(client, tool_call("web_fetch", url=stand_ins[1].url + "/report.pdf"), [FETCH_TOOL], stream=True)
+    result = msg.content[1].content
+    assert result.type == "web_fetch_result", result
+    assert "Lighthouse Cooperative" in result.content.source.data
+    assert "--- page 2 of 2 ---" in result.content.source.data
+    assert "Ada Lovelace" in tool_messages(chat_requests(proxy)[1])[0]["content"]
+
+
+def test_a_client_tool_in_the_same_turn_still_ends_it(client, proxy):
+    weather = {"name": "get_weather", "description": "Weather", "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}
+    proxy[1].enqueue({"type": "tool_calls", "calls": [{"name": "web_search", "arguments": {"query": "paris"}},
+                                                      {"name": "get_weather", "arguments": {"city": "Paris"}}]})
+    msg = ask(client, "both", [SEARCH_TOOL, weather], stream=True)
+    assert [b.type for b in msg.content] == ["tool_use", "server_tool_use", "web_search_tool_result"]
+    assert msg.content[0].name == "get_weather" and msg.content[0].input == {"city": "Paris"}
+    assert msg.stop_reason == "tool_use"
+    assert len(chat_requests(proxy)) == 1, "the client runs its tool before the model goes on"
+
+
+def test_count_tokens_counts_server_tools(client):
+    base = dict(model="claude-sonnet-4-5", messages=[{"role": "user", "content": "hello"}])
+    without = client.messages.count_tokens(**base).input_tokens
+    with_tools = client.messages.count_tokens(**base, tools=[SEARCH_TOOL, FETCH_TOOL]).input_tokens
+    assert with_tools > without > 0

@@ -106,6 +106,11 @@ class PageServer:
                     return self._send(200, b"plain text as it is\n", "text/plain")
                 if path == "/data.json":
                     return self._send(200, b'{"answer": 42}', "application/json")
+                if path == "/report.pdf":
+                    import os
+                    here = os.path.dirname(os.path.abspath(__file__))
+                    with open(os.path.join(here, "..", "Fixtures", "documents", "text.pdf"), "rb") as f:
+                        return self._send(200, f.read(), "application/pdf")
                 if path == "/image.png":
                     return self._send(200, b"\x89PNG\r\n\x1a\n....", "image/png")
                 if path == "/to-private":
