@@ -20,20 +20,19 @@ public struct MCPServerConfig: Sendable, Hashable {
     public var transport: Transport
     /// The file the entry came from (for messages).
     public var source: String
+    /// `python3 calc.py --token ${TOKEN}` or the URL, as written (before `${VAR}` expansion, so
+    /// that no secret shows): what `/tools` shows. Never the env or header values.
+    public var summary: String
 
-    public init(name: String, transport: Transport, source: String) {
+    public init(name: String, transport: Transport, source: String, summary: String? = nil) {
         self.name = name
         self.transport = transport
         self.source = source
-    }
-
-    /// `python3 calc.py` or the URL: what `/tools` shows (never the env or header values).
-    public var summary: String {
         switch transport {
         case .stdio(let command, let arguments, _):
-            return ([command] + arguments).joined(separator: " ")
+            self.summary = summary ?? ([command] + arguments).joined(separator: " ")
         case .http(let url, _):
-            return url
+            self.summary = summary ?? url
         }
     }
 }
@@ -109,14 +108,15 @@ public enum MCPConfigFile {
             guard let command = fields["command"] as? String, !command.isEmpty else {
                 throw MCPConfigError("\(at) needs a \"command\" (or \"type\": \"http\" with a \"url\")")
             }
+            let rawArguments = (fields["args"] as? [Any] ?? []).compactMap { $0 as? String }
             return MCPServerConfig(
                 name: name, transport: .stdio(command: expand(command), arguments: try strings("args"), environment: try map("env")),
-                source: source)
+                source: source, summary: ([command] + rawArguments).joined(separator: " "))
         case "http", "streamable-http", "streamable_http":
-            guard let url = (fields["url"] as? String).map(expand), url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            guard let rawURL = fields["url"] as? String, case let url = expand(rawURL), url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw MCPConfigError("\(at) needs a \"url\" starting with http:// or https://")
             }
-            return MCPServerConfig(name: name, transport: .http(url: url, headers: try map("headers")), source: source)
+            return MCPServerConfig(name: name, transport: .http(url: url, headers: try map("headers")), source: source, summary: rawURL)
         case "sse":
             throw MCPConfigError("\(at): the SSE transport is deprecated in MCP and not supported; use \"type\": \"http\"")
         case let other?:

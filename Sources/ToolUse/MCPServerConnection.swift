@@ -57,7 +57,12 @@ actor MCPServerConnection {
         state = .starting
         let task = Task { await self.launch() }
         starting = task
-        await task.value
+        // Ctrl-C during the start stops it (the server is started again with the next prompt).
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
         starting = nil
     }
 
@@ -85,7 +90,7 @@ actor MCPServerConnection {
 
         enum Start: Sendable { case ready([MCP.Tool]), failed(String), exited(String), timedOut }
         let timeout = options.startupTimeout
-        let result: Start = await firstOf([
+        let raced: Start? = await firstOf([
             {
                 do {
                     try await client.connect(transport: transport)
@@ -106,7 +111,16 @@ actor MCPServerConnection {
                 try? await Task.sleep(for: .seconds(timeout))
                 return Task.isCancelled ? nil : .timedOut
             },
-        ]) ?? .failed("the start was cancelled")
+        ])
+        guard let result = raced else {
+            // Cancelled: not a failure of the server's; it starts again when next needed.
+            await client.disconnect()
+            await process.stop()
+            self.client = nil
+            self.process = nil
+            state = .idle
+            return
+        }
         if case .ready = result {} else {
             // Ends a handshake still waiting for an answer.
             await client.disconnect()
@@ -197,7 +211,7 @@ actor MCPServerConnection {
         }
     }
 
-    private var unavailableReason: String {
+    var unavailableReason: String {
         switch state {
         case .failed(let reason), .unsupported(let reason): return reason
         case .exited(let status): return "it exited (\(status))"

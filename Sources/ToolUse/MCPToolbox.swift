@@ -47,6 +47,14 @@ public struct MCPServerStatus: Sendable, Hashable {
     /// The tools' own names, as the server gives them.
     public var tools: [String]
     public var logPath: String?
+
+    public init(name: String, summary: String, state: MCPServerState, tools: [String], logPath: String?) {
+        self.name = name
+        self.summary = summary
+        self.state = state
+        self.tools = tools
+        self.logPath = logPath
+    }
 }
 
 /// The answer of one call, ready to go back to the model as a `tool_result`.
@@ -143,6 +151,12 @@ public actor MCPToolbox {
     public func call(name qualified: String, input: JSONValue) async -> MCPToolOutcome {
         guard let name = await resolve(qualified),
               let connection = connections.first(where: { $0.config.name == name.server }) else {
+            // A tool of a server that is not running (any more) says so.
+            if let connection = connections.first(where: {
+                qualified.hasPrefix(MCPToolName.prefix + MCPToolName.sanitize($0.config.name) + "__")
+            }), await connection.state != .ready {
+                return Self.failed(.unavailable(server: connection.config.name, reason: await connection.unavailableReason))
+            }
             return Self.failed(.unknownTool(qualified))
         }
         do {

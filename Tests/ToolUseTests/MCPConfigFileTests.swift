@@ -27,6 +27,13 @@ import Testing
                             "b": {"type": "http", "url": "http://127.0.0.1:1/mcp", "headers": {"X-Key": "s3cret-value"}}}}
             """)
         for server in servers { #expect(!server.summary.contains("s3cret")) }
+        // Arguments and URLs are shown as written, before the secrets are filled in.
+        let (expanded, _) = try parse("""
+            {"mcpServers": {"a": {"command": "srv", "args": ["--token", "${TOKEN}"]},
+                            "b": {"type": "http", "url": "https://x.example/mcp?key=${TOKEN}"}}}
+            """, environment: ["TOKEN": "s3cret-value"])
+        #expect(expanded.map(\.summary) == ["srv --token ${TOKEN}", "https://x.example/mcp?key=${TOKEN}"])
+        #expect(expanded.first?.transport == .stdio(command: "srv", arguments: ["--token", "s3cret-value"], environment: [:]))
     }
 
     @Test func expandsVariablesWithDefaults() throws {

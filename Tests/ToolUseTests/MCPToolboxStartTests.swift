@@ -45,7 +45,13 @@ import Testing
         await toolbox.start()
         let outcome = await toolbox.call(name: "mcp__quits__anything", input: .object([:]))
         #expect(outcome.isError)
-        #expect(outcome.failure == .unknownTool("mcp__quits__anything"))
+        guard case .unavailable(let server, let reason) = outcome.failure else {
+            Issue.record("not unavailable: \(String(describing: outcome.failure))")
+            return
+        }
+        #expect(server == "quits")
+        #expect(reason.hasPrefix("it exited while starting (exit status 1)"))
+        #expect(await toolbox.call(name: "mcp__other__x", input: .null).failure == .unknownTool("mcp__other__x"))
         await toolbox.shutdown()
     }
 
