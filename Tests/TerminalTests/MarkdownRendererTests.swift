@@ -262,6 +262,20 @@ import Testing
         #expect(lines.contains { $0 == Substring(String(repeating: "x", count: 24)) })
     }
 
+    @Test func wideTextWrapsBetweenCharactersAndStreamsAsItComes() {
+        let out = Self.visible(MarkdownRenderer.render("日本語のテキストです", width: 8))
+        #expect(out == "日本語の\nテキスト\nです\n")
+        var renderer = MarkdownRenderer(width: 80, hyperlinks: false)
+        #expect(Self.visible(renderer.feed("日本")) == "日本")
+    }
+
+    @Test func anAddressIsNeverBrokenInTwo() {
+        let url = "https://example.com/" + String(repeating: "a", count: 40)
+        let out = Self.visible(MarkdownRenderer.render("see [docs](\(url)) now", width: 30))
+        #expect(out.contains("(\(url))"))
+        #expect(out == "see docs\n(\(url))\nnow\n")
+    }
+
     @Test func aNewWidthAppliesToTheLinesThatFollow() {
         var renderer = MarkdownRenderer(width: 80, hyperlinks: false)
         let first = renderer.feed("aaa bbb ccc ddd\n")

@@ -23,9 +23,19 @@ extension MarkdownRenderer {
 
     mutating func appendWord(_ s: String, width w: Int) {
         let available = max(1, width - contWidth)
-        if w > 0 && wordWidth + w > available {
-            // Longer than a whole line: broken where the line ends.
+        if w > 0 && wordWidth + w > available && !word.contains("://") {
+            // Longer than a whole line: broken where the line ends (an address is not, so that
+            // it can still be copied or clicked whole).
             flushWord()
+        }
+        if w >= 2 {
+            // Wide (CJK) text has no spaces: a line may break before and after each character.
+            flushWord()
+            markWordStart()
+            word += s
+            wordWidth += w
+            flushWord()
+            return
         }
         markWordStart()
         word += s
