@@ -1,3 +1,5 @@
+// Hand-written: the mirror's markdown parser (Ink) turns whole documents into HTML, not streams.
+
 /// Renders markdown for a terminal while it streams: feed it the text as it arrives, print what
 /// each call returns.
 ///
@@ -13,8 +15,6 @@
 /// print(markdown.feed("ld** text"), terminator: "")   // bold "bold", then " text" as words end
 /// print(markdown.finish(), terminator: "")
 /// ```
-// Hand-written: the parser in the package mirror (Ink) turns a whole document into HTML and
-// cannot render incrementally.
 public struct MarkdownRenderer: Sendable {
     /// The terminal's columns; a change applies to the lines that follow.
     public var width: Int
