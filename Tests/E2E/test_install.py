@@ -175,7 +175,7 @@ def test_chat_rebuilds_after_a_source_change_with_one_progress_line(chat_checkou
     assert result.returncode == 0, result.stderr
     assert result.stdout == "ran --continue\n"
     assert result.stderr.strip().splitlines() == ["Building nebius-chat (release) ..."]
-    assert chat_checkout.swift_calls() == ["swift build -c release --product nebius-chat"]
+    assert chat_checkout.swift_calls() == ["swift build -c release --static-swift-stdlib --product nebius-chat"]
     # The binary is dated to the build, so the next start is the fast one.
     again = chat_checkout.run(NEBIUS_API_KEY="k")
     assert again.stderr == "" and len(chat_checkout.swift_calls()) == 1
@@ -189,7 +189,7 @@ def test_chat_without_a_key_says_so_once_builds_anyway_and_exits_2(chat_checkout
     assert result.stderr.count("No Nebius API key is set") == 1
     assert "export NEBIUS_API_KEY=" in result.stderr and ".env" in result.stderr
     assert "10 minutes" in result.stderr
-    assert chat_checkout.swift_calls() == ["swift build -c release --product nebius-chat"]
+    assert chat_checkout.swift_calls() == ["swift build -c release --static-swift-stdlib --product nebius-chat"]
 
 
 def test_chat_finds_the_key_in_dot_env_and_help_needs_no_key(chat_checkout, tmp_path):
