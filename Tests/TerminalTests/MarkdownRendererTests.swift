@@ -185,7 +185,18 @@ import Testing
     @Test func aCodeFenceShowsItsLanguageAndNoMarkers() {
         let out = MarkdownRenderer.render("Before\n```python\nx = '**'  \n```\nAfter\n", width: 80)
         #expect(Self.visible(out) == "Before\n─── python\nx = '**'  \n───\nAfter\n")
-        #expect(out.contains("\u{1B}[36mx = '**'  \u{1B}[0m"))
+        #expect(out.contains("\u{1B}[32m'**'\u{1B}[0m"), "a Python string is coloured")
+        let unknown = MarkdownRenderer.render("```brainfuck\n+[-->]\n```\n", width: 80)
+        #expect(unknown.contains("\u{1B}[36m+[-->]\u{1B}[0m\n"), "other languages are drawn in one colour")
+    }
+
+    @Test func codeGetsLightSyntaxColours() {
+        let line = CodeHighlighter.highlight(#"let name = "hi" // greet 42"#, language: "swift")
+        #expect(line == "\u{1B}[35mlet\u{1B}[0m name = \u{1B}[32m\"hi\"\u{1B}[0m \u{1B}[2m// greet 42\u{1B}[0m")
+        #expect(CodeHighlighter.highlight("x = 3.5  # note", language: "py") == "x = \u{1B}[33m3.5\u{1B}[0m  \u{1B}[2m# note\u{1B}[0m")
+        #expect(CodeHighlighter.highlight("anything", language: "") == nil)
+        // An unterminated string ends with the line.
+        #expect(CodeHighlighter.highlight(#"echo "open"#, language: "sh") == "\u{1B}[35mecho\u{1B}[0m \u{1B}[32m\"open\u{1B}[0m")
     }
 
     @Test func aFenceSplitAcrossChunksNeverShowsBackticks() {

@@ -37,7 +37,9 @@ public struct MarkdownRenderer: Sendable {
     var blankPending = false
     var wroteBlock = false
     var headingLevel = 0
-    var codeLineStyled = false
+    /// The code line being read (printed whole at its newline, coloured when the language is known).
+    var codeLine = ""
+    var codeLanguage = ""
 
     // The output line being written.
     var out = ""
@@ -87,7 +89,7 @@ public struct MarkdownRenderer: Sendable {
         }
         switch line {
         case .inline: endLine()
-        case .code: if codeLineStyled { out += MarkdownStyle.reset + "\n" }
+        case .code: if !codeLine.isEmpty { endCodeLine() }
         case .start, .codeStart: break
         }
         if fence != nil {
@@ -104,6 +106,8 @@ public struct MarkdownRenderer: Sendable {
         flushWord()
         if link != nil && hyperlinks { out += MarkdownStyle.hyperlinkClose }
         out += MarkdownStyle.reset
+        out += codeLine
+        codeLine = ""
         for row in table { out += row + "\n" }
         table = []
         if pos < input.count { out += String(input[pos...].filter { $0 != Self.linkEnd }) }
@@ -183,26 +187,31 @@ public struct MarkdownRenderer: Sendable {
                         pos += 1
                         skipped += 1
                     }
-                    codeLineStyled = false
+                    codeLine = ""
                     line = .code
                 }
             case .code:
                 guard let c = char(pos) else { return }
                 pos += 1
                 if c == "\n" {
-                    out += codeLineStyled ? MarkdownStyle.reset + "\n" : "\n"
+                    endCodeLine()
                     line = .codeStart
                 } else {
-                    if !codeLineStyled {
-                        out += MarkdownStyle.sgr(InlineStyle(codeBlock: true))
-                        codeLineStyled = true
-                    }
-                    out.append(c)
+                    codeLine.append(c)
                 }
             case .inline:
                 if !stepInline() { return }
             }
         }
+    }
+
+    mutating func endCodeLine() {
+        if !codeLine.isEmpty {
+            out += CodeHighlighter.highlight(codeLine, language: codeLanguage)
+                ?? MarkdownStyle.sgr(InlineStyle(codeBlock: true)) + codeLine + MarkdownStyle.reset
+        }
+        out += "\n"
+        codeLine = ""
     }
 
     /// Whether the line at `pos` closes `fence`; `nil` while undecided.
@@ -252,6 +261,7 @@ public struct MarkdownRenderer: Sendable {
         case .fence(let fence, let info):
             self.fence = fence
             let language = info.split(separator: " ").first.map(String.init) ?? ""
+            codeLanguage = language
             out += MarkdownStyle.dim(language.isEmpty ? "───" : "─── " + language) + "\n"
             line = .codeStart
         case .tableRow(let row):
