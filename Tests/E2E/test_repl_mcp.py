@@ -249,3 +249,14 @@ def test_ctrl_c_at_the_question_stops_the_turn(upstream, terminal, isolated_env)
     term.wait_for_prompt()
     assert len(upstream.chat_requests()) == 1
     assert term.is_running()
+
+
+def test_ask_tools_on_a_terminal_asks_before_the_call(upstream, terminal, isolated_env):
+    write_config(os.path.join(isolated_env.home, ".mcp.json"), {"calc": calc_entry()})
+    upstream.enqueue(tool_call("mcp__calc__add", {"a": 2, "b": 40}))
+    term = terminal("ask", "--tools", "what is 2 + 40?")
+    term.wait_for('Run calc.add {"a":2,"b":40}? [y/N/a]')
+    term.send("y")
+    term.press("Enter")
+    term.wait_for("The tool returned: 42")
+    assert term.wait_exit() == 0

@@ -27,6 +27,8 @@ public enum SlashCommand: Sendable, Hashable {
     case tools(String?)
     /// MCP tools: `/tools [auto|ask]`.
     case tools(String?)
+    /// MCP tools: `/tools [auto|ask]`.
+    case tools(String?)
     /// Markdown rendering of answers: on, off, or `nil` to show the state.
     case markdown(Bool?)
     case exit
@@ -57,6 +59,7 @@ public enum SlashCommand: Sendable, Hashable {
         ("/usage", "/usage", "tokens used in this conversation, the cost when prices are known, and the context window"),
         ("/compact", "/compact [FOCUS]", "summarise the older turns to free the context window (keeps the last two exchanges)"),
         ("/think", "/think on|off", "show or hide the model's reasoning"),
+        ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
@@ -112,6 +115,7 @@ public enum SlashCommand: Sendable, Hashable {
             case "off", "no", "false", "raw": return .markdown(false)
             default: return .invalid("usage: /markdown on|off")
             }
+        case "/tools", "/mcp": return .tools(words.first)  // MCP tools
         case "/tools", "/mcp": return .tools(words.first)  // MCP tools
         case "/tools", "/mcp": return .tools(words.first)  // MCP tools
         case "/tools", "/mcp": return .tools(words.first)  // MCP tools

@@ -93,13 +93,20 @@ public struct TerminalToolApprover: ToolApproving {
         { prompt in await editor.readLine(prompt: style.promptSafe(prompt)) }
     }
 
-    /// `ask`'s question: the prompt on stderr, the answer from stdin (a terminal).
+    /// `ask`'s question: the prompt on stderr, the answer from stdin (a terminal). Ctrl-C
+    /// (cancelling the turn) ends the wait at once, as `.interrupted`.
     public static let standardStreams: Question = { prompt in
         TextOutput.standardError.write(prompt)
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Swift.readLine().map { .line($0) } ?? .endOfInput)
+        let answer = PendingAnswer()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                answer.wait(continuation)
+                DispatchQueue.global().async {
+                    answer.give(Swift.readLine().map { .line($0) } ?? .endOfInput)
+                }
             }
+        } onCancel: {
+            answer.give(.interrupted)
         }
     }
 
@@ -121,5 +128,33 @@ public struct TerminalToolApprover: ToolApproving {
             case .no: return .decline
             }
         }
+    }
+}
+
+/// One answer handed to one waiting continuation, whichever comes first.
+private final class PendingAnswer: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<LineInput, Never>?
+        var answer: LineInput?
+    }
+    private let state = Mutex(State())
+
+    func wait(_ continuation: CheckedContinuation<LineInput, Never>) {
+        let ready = state.withLock { state -> LineInput? in
+            if let answer = state.answer { return answer }
+            state.continuation = continuation
+            return nil
+        }
+        if let ready { continuation.resume(returning: ready) }
+    }
+
+    func give(_ answer: LineInput) {
+        let waiting = state.withLock { state -> CheckedContinuation<LineInput, Never>? in
+            guard state.answer == nil else { return nil }
+            state.answer = answer
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        waiting?.resume(returning: answer)
     }
 }
