@@ -5,7 +5,8 @@
 ///
 /// It holds back only what the text so far leaves ambiguous: a trailing `*`, `_`, `~` or
 /// backtick run, an unfinished `[link](…)`, a line start that may still become a fence, rule or
-/// table, the current word (for wrapping), and a table until its last row. The result does not
+/// table, the current word (for wrapping), a code line until its newline (for its colours), and
+/// a table until its last row. The result does not
 /// depend on where the chunks split: feeding a document in any pieces prints what feeding it
 /// whole does.
 ///
