@@ -69,11 +69,13 @@ extension ChatREPL {
     }
 
     /// After the upstream refused a request as too long: compacts once, keeping at most the last
-    /// exchange. Returns whether the prompt should be sent again.
+    /// exchange. Returns whether the prompt should be sent again (not when there was nothing to
+    /// compact, or the compaction failed).
     func compactAfterOverflow(_ failure: UpstreamFailure, model: String) async -> Bool {
         let messages = conversation.session.messages
         let window = contextWindow(for: model)?.window ?? Compactor.overflowWindow(failure)
-        let keep = min(1, Compaction.exchanges(in: messages))
+        // The last exchange stays when there is something older; otherwise it is summarised too.
+        let keep = Compaction.split(messages, keepExchanges: 1) != nil ? 1 : 0
         guard Compaction.split(messages, keepExchanges: keep) != nil else { return false }
         note("[context: \(model) refused the request as too long (\(failure.error.message)); compacting and sending again]")
         guard let result = await compact(keep: keep, model: model, window: window, focus: nil) else { return false }
