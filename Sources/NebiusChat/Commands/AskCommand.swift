@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-import Foundation
-import Foundation
-import Foundation
 import Terminal
 
 struct AskCommand: AsyncParsableCommand {
@@ -31,9 +28,6 @@ struct AskCommand: AsyncParsableCommand {
               nebius-chat ask --file notes.md --file paper.pdf "compare these"
               nebius-chat ask --json "say hi" | jq -r '.content[0].text'
               nebius-chat ask --system "Answer in French" --no-stream hello
-              nebius-chat ask --tools --yes "add 2 and 40 with the calculator"
-              nebius-chat ask --tools --yes "add 2 and 40 with the calculator"
-              nebius-chat ask --tools --yes "add 2 and 40 with the calculator"
               nebius-chat ask --tools --yes "add 2 and 40 with the calculator"
             """
     )
@@ -74,24 +68,6 @@ struct AskCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("y"), .long], help: "With --tools: run tool calls without asking (needed when stdin is not a terminal).")
     var yes = false
 
-    @Flag(name: .long, help: "Offer the tools of the MCP servers in mcp.json and ./.mcp.json (calls and results on stderr).")
-    var tools = false
-
-    @Flag(name: [.customShort("y"), .long], help: "With --tools: run tool calls without asking (needed when stdin is not a terminal).")
-    var yes = false
-
-    @Flag(name: .long, help: "Offer the tools of the MCP servers in mcp.json and ./.mcp.json (calls and results on stderr).")
-    var tools = false
-
-    @Flag(name: [.customShort("y"), .long], help: "With --tools: run tool calls without asking (needed when stdin is not a terminal).")
-    var yes = false
-
-    @Flag(name: .long, help: "Offer the tools of the MCP servers in mcp.json and ./.mcp.json (calls and results on stderr).")
-    var tools = false
-
-    @Flag(name: [.customShort("y"), .long], help: "With --tools: run tool calls without asking (needed when stdin is not a terminal).")
-    var yes = false
-
     func validate() throws {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1.") }
     }
@@ -121,16 +97,10 @@ struct AskCommand: AsyncParsableCommand {
                 translation: resolution.config, homeDirectory: TerminalPaths.home)
             options.notices = resolution.replacements.map(\.notice)
             options.tools = mcp.setup  // MCP tools
-            options.tools = mcp.setup  // MCP tools
-            options.tools = mcp.setup  // MCP tools
-            options.tools = mcp.setup  // MCP tools
             options.filePaths = file
             return await AskRunner(options: options, service: upstream.service, catalogue: upstream.catalogue)
                 .run(interrupts: InterruptMonitor())
         }
-        await mcp.setup?.toolbox.shutdown()
-        await mcp.setup?.toolbox.shutdown()
-        await mcp.setup?.toolbox.shutdown()
         await mcp.setup?.toolbox.shutdown()
         if code != .success { throw ExitCode(code.rawValue) }
     }

@@ -25,18 +25,6 @@ struct ChatCommand: AsyncParsableCommand {
             (the Claude Code format) start with the first prompt; their tools are offered to \
             the model, and each call is asked for ([y/N/a]) unless --yes or /tools auto.
 
-            MCP servers configured in $XDG_CONFIG_HOME/nebius-chat/mcp.json and ./.mcp.json \
-            (the Claude Code format) start with the first prompt; their tools are offered to \
-            the model, and each call is asked for ([y/N/a]) unless --yes or /tools auto.
-
-            MCP servers configured in $XDG_CONFIG_HOME/nebius-chat/mcp.json and ./.mcp.json \
-            (the Claude Code format) start with the first prompt; their tools are offered to \
-            the model, and each call is asked for ([y/N/a]) unless --yes or /tools auto.
-
-            MCP servers configured in $XDG_CONFIG_HOME/nebius-chat/mcp.json and ./.mcp.json \
-            (the Claude Code format) start with the first prompt; their tools are offered to \
-            the model, and each call is asked for ([y/N/a]) unless --yes or /tools auto.
-
             Every finished turn is saved to $XDG_DATA_HOME/nebius-chat/sessions/<id>.json \
             (default ~/.local/share); the prompt history is kept in \
             $XDG_STATE_HOME/nebius-chat/history (default ~/.local/state).
@@ -67,15 +55,6 @@ struct ChatCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Upper limit for the tokens of each answer (default: the upstream's).", valueName: "n"))
     var maxTokens: Int?
-
-    @Flag(name: [.customShort("y"), .long], help: "Run MCP tool calls without asking (as /tools auto does).")
-    var yes = false
-
-    @Flag(name: [.customShort("y"), .long], help: "Run MCP tool calls without asking (as /tools auto does).")
-    var yes = false
-
-    @Flag(name: [.customShort("y"), .long], help: "Run MCP tool calls without asking (as /tools auto does).")
-    var yes = false
 
     @Flag(name: [.customShort("y"), .long], help: "Run MCP tool calls without asking (as /tools auto does).")
     var yes = false

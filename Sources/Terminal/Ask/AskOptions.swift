@@ -24,12 +24,6 @@ public struct AskOptions: Sendable {
     public var notices: [String] = []
     /// MCP tools (`--tools`): the servers, or `nil` for none.
     public var tools: ToolSetup?
-    /// MCP tools (`--tools`): the servers, or `nil` for none.
-    public var tools: ToolSetup?
-    /// MCP tools (`--tools`): the servers, or `nil` for none.
-    public var tools: ToolSetup?
-    /// MCP tools (`--tools`): the servers, or `nil` for none.
-    public var tools: ToolSetup?
 
     public init(
         prompt: String, model: String, system: String? = nil, imagePaths: [String] = [], maxTokens: Int? = nil,

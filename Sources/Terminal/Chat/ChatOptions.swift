@@ -35,12 +35,6 @@ public struct ChatOptions: Sendable {
     public var notices: [String] = []
     /// MCP tools: the configured servers, or `nil` when there are none.
     public var tools: ToolSetup?
-    /// MCP tools: the configured servers, or `nil` when there are none.
-    public var tools: ToolSetup?
-    /// MCP tools: the configured servers, or `nil` when there are none.
-    public var tools: ToolSetup?
-    /// MCP tools: the configured servers, or `nil` when there are none.
-    public var tools: ToolSetup?
 
     public init(
         model: String? = nil, system: String? = nil, resume: Resume = .fresh, historyPath: String?,

@@ -54,12 +54,6 @@ extension ChatREPL {
             setMarkdown(on)
         case .tools(let argument):  // MCP tools
             await toolsCommand(argument)
-        case .tools(let argument):  // MCP tools
-            await toolsCommand(argument)
-        case .tools(let argument):  // MCP tools
-            await toolsCommand(argument)
-        case .tools(let argument):  // MCP tools
-            await toolsCommand(argument)
         case .think(let on):
             if let on { showReasoning = on }
             note("Reasoning is \(showReasoning ? "shown (dimmed)" : "hidden"); /think \(showReasoning ? "off" : "on") to change.")

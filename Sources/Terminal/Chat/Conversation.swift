@@ -111,24 +111,6 @@ public struct Conversation: Sendable {
         return message.content.isEmpty || !message.content.allSatisfy { if case .toolResult = $0 { return true } else { return false } }
     }
 
-    /// A user message that is a prompt, not only the results of tool calls (MCP tools).
-    public static func isPrompt(_ message: Message) -> Bool {
-        guard message.role == .user else { return false }
-        return message.content.isEmpty || !message.content.allSatisfy { if case .toolResult = $0 { return true } else { return false } }
-    }
-
-    /// A user message that is a prompt, not only the results of tool calls (MCP tools).
-    public static func isPrompt(_ message: Message) -> Bool {
-        guard message.role == .user else { return false }
-        return message.content.isEmpty || !message.content.allSatisfy { if case .toolResult = $0 { return true } else { return false } }
-    }
-
-    /// A user message that is a prompt, not only the results of tool calls (MCP tools).
-    public static func isPrompt(_ message: Message) -> Bool {
-        guard message.role == .user else { return false }
-        return message.content.isEmpty || !message.content.allSatisfy { if case .toolResult = $0 { return true } else { return false } }
-    }
-
     /// Empty text blocks and redacted reasoning add nothing to the history.
     static func isWorthKeeping(_ block: ContentBlock) -> Bool {
         switch block {

@@ -23,12 +23,6 @@ public enum SlashCommand: Sendable, Hashable {
     case think(Bool?)
     /// MCP tools: `/tools [auto|ask]`.
     case tools(String?)
-    /// MCP tools: `/tools [auto|ask]`.
-    case tools(String?)
-    /// MCP tools: `/tools [auto|ask]`.
-    case tools(String?)
-    /// MCP tools: `/tools [auto|ask]`.
-    case tools(String?)
     /// Markdown rendering of answers: on, off, or `nil` to show the state.
     case markdown(Bool?)
     case exit
@@ -59,9 +53,6 @@ public enum SlashCommand: Sendable, Hashable {
         ("/usage", "/usage", "tokens used in this conversation, the cost when prices are known, and the context window"),
         ("/compact", "/compact [FOCUS]", "summarise the older turns to free the context window (keeps the last two exchanges)"),
         ("/think", "/think on|off", "show or hide the model's reasoning"),
-        ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
-        ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
-        ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/markdown", "/markdown [on|off]", "render answers' markdown (bold, code, tables) or print the raw text"),
         ("/exit", "/exit", "leave (Ctrl-D on an empty line does the same)"),
@@ -115,9 +106,6 @@ public enum SlashCommand: Sendable, Hashable {
             case "off", "no", "false", "raw": return .markdown(false)
             default: return .invalid("usage: /markdown on|off")
             }
-        case "/tools", "/mcp": return .tools(words.first)  // MCP tools
-        case "/tools", "/mcp": return .tools(words.first)  // MCP tools
-        case "/tools", "/mcp": return .tools(words.first)  // MCP tools
         case "/tools", "/mcp": return .tools(words.first)  // MCP tools
         case "/exit", "/quit", "/q": return .exit
         default:
