@@ -103,13 +103,17 @@ def test_kill_during_a_streaming_answer(upstream, terminal, isolated_env):
 
 
 SESSION = "big"
+# The session is far larger than any real window (a slow write is the point): it runs on a model
+# whose window holds it, so the chat does not compact it.
+HUGE = "scripted/huge-window"
+RUN_HUGE = ["--session", SESSION, "--model", HUGE]
 FILLER_TURNS = 60           # x 2 messages of ~100 KB: a session file of about 12 MB
 
 
 def make_big_session(isolated_env):
     """One real turn (so the file has the shape the program writes), then inflated with filler
     turns in front of it. Returns the list of (user, assistant) texts in the file."""
-    result = isolated_env.run(["--session", SESSION],
+    result = isolated_env.run(RUN_HUGE,
                               input='seed question [[script:text text="seed answer"]]\n')
     assert result.returncode == 0, result.stderr
     path = os.path.join(isolated_env.sessions_dir, SESSION + ".json")
@@ -139,6 +143,15 @@ def read_turns(path):
 
 
 def test_kill_during_session_writes(upstream, isolated_env):
+    catalogue = upstream.catalogue()
+    upstream.set_catalogue(catalogue + [{"id": HUGE, "object": "model", "context_length": 1_000_000_000}])
+    try:
+        kill_during_session_writes(upstream, isolated_env)
+    finally:
+        upstream.set_catalogue(catalogue)
+
+
+def kill_during_session_writes(upstream, isolated_env):
     iterations = int(os.environ.get("CRASH_ITERATIONS", "60"))
     budget = float(os.environ.get("CRASH_SECONDS", "150"))
     rng = random.Random(int(os.environ.get("CRASH_SEED", "5")))
@@ -148,7 +161,7 @@ def test_kill_during_session_writes(upstream, isolated_env):
     size = os.path.getsize(path)
 
     def start():
-        return subprocess.Popen([isolated_env.binary, "--session", SESSION], stdin=subprocess.PIPE,
+        return subprocess.Popen([isolated_env.binary, *RUN_HUGE], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=isolated_env.env, cwd=isolated_env.home)
 
@@ -260,7 +273,7 @@ def test_kill_during_session_writes(upstream, isolated_env):
 
     # A clean run afterwards loads the file, sends every turn upstream, saves, and exits.
     upstream.reset()
-    result = isolated_env.run(["--session", SESSION], input='after the crashes [[script:text text="still here"]]\n')
+    result = isolated_env.run(RUN_HUGE, input='after the crashes [[script:text text="still here"]]\n')
     assert result.returncode == 0, result.stderr
     request = upstream.wait_for_chat_requests(1)[-1]
     assert user_texts(request) == [u for u, _ in known] + ['after the crashes [[script:text text="still here"]]']
