@@ -78,6 +78,8 @@ public struct MessagesService: MessagesServing {
     /// A request with `web_search_*` / `web_fetch_*` server tools runs them here, inside the
     /// one answer (see ``ServerToolLoop``); any other request is one upstream round.
     public func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
+        // Once per answer, not per server-tool round: later rounds carry the converted request.
+        let request = try convertingDocuments(request, roles: resolved())  // PDFs -> text or page images (Documents/)
         let tools = ServerToolSet(request)
         if tools.isEmpty { return try await streamRound(request, heartbeat: heartbeat) }
         let service = self
@@ -93,7 +95,6 @@ public struct MessagesService: MessagesServing {
     func streamRound(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
         catalogue?.refreshIfStale()
         let roles = resolved()
-        let request = try convertingDocuments(request, roles: roles)  // PDFs -> text or page images (Documents/)
         let plan = FallbackPlan(
             request: request, roles: roles, fallbacks: fallbacks, catalogue: catalogue?.current, fallsBack: fallsBack)
         let estimate = TokenEstimator.estimate(request)
