@@ -75,7 +75,7 @@ import Testing
         var c = fresh()
         let user = c.takeUserMessage(text: "one")
         c.commit(user: user, answer: answer("1"), interrupted: false)
-        #expect(c.takeRetryPrompt() == Message(role: .user, text: "one"))
+        #expect(c.takeRetry() == .prompt(Message(role: .user, text: "one")))
         #expect(c.session.messages.isEmpty)
     }
 
@@ -84,7 +84,7 @@ import Testing
         let ok = c.takeUserMessage(text: "one")
         c.commit(user: ok, answer: answer("1"), interrupted: false)
         c.failedPrompt = Message(role: .user, text: "two")
-        #expect(c.takeRetryPrompt() == Message(role: .user, text: "two"))
+        #expect(c.takeRetry() == .prompt(Message(role: .user, text: "two")))
         #expect(c.session.messages.count == 2, "the earlier exchange stays")
     }
 

@@ -28,11 +28,15 @@ extension ChatREPL {
             isSaved = false
             note("New conversation (the previous one stays saved; /sessions lists them).")
         case .retry:
-            guard let prompt = conversation.takeRetryPrompt() else {
+            switch conversation.takeRetry() {
+            case nil:
                 warn("nothing to retry yet")
-                return .goOn
+            case .prompt(let prompt):
+                await send(prompt)
+            case .continueTurn:
+                note("Continuing the turn from the tool results it has (the tools are not run again).")
+                await send(nil)
             }
-            await send(prompt)
         case .undo:
             guard let removed = conversation.undo() else {
                 warn("nothing to undo")

@@ -46,40 +46,44 @@ extension ChatREPL {
         var line = "Compacted \(result.summarised) older exchange\(result.summarised == 1 ? "" : "s") into a summary, kept the last \(result.kept)"
         line += ": ~\(UsageLedger.count(before)) -> ~\(UsageLedger.count(after)) tokens"
         if let window { line += " (\(window.percent(promptTokens: after)) of the window)" }
-        note(line + ".")
+        note(line + "; " + archiveNote + ".")
     }
 
     /// Before sending `user`: when the request would pass the compaction threshold of the
     /// routed model's window, compacts (keeping as many recent exchanges as fit, up to two) and
     /// says so in one line. A failed compaction is reported and the prompt sent anyway.
-    func compactIfNearWindow(before user: Message) async {
+    /// With `user` `nil` (continuing an unfinished turn), the last exchange always stays.
+    func compactIfNearWindow(before user: Message?) async {
         let request = conversation.request(for: user)
         let model = router.route(request)
         guard let window = contextWindow(for: model) else { return }
         let tokens = ContextWindow.promptTokens(request)
         guard window.shouldCompact(promptTokens: tokens) else { return }
-        let keep = Compaction.keepCount(
+        let fitting = Compaction.keepCount(
             messages: conversation.session.messages, next: user, system: conversation.session.system,
             limit: window.promptLimit, summaryTokens: Compaction.summaryMaxTokens(window: window.window))
+        // A continuation needs its own turn: its tool results are what the next request answers.
+        let keep = user == nil ? max(1, fitting) : fitting
         guard Compaction.split(conversation.session.messages, keepExchanges: keep) != nil else { return }
         let percent = window.percent(promptTokens: tokens)
         guard let result = await compact(keep: keep, model: model, window: window.window, focus: nil) else { return }
         note("[context: the next request would take \(percent) of \(model)'s \(UsageLedger.count(window.window))-token window;"
-            + " compacted \(result.summarised) older exchange\(result.summarised == 1 ? "" : "s") into a summary, kept \(result.kept)]")
+            + " compacted \(result.summarised) older exchange\(result.summarised == 1 ? "" : "s") into a summary, kept \(result.kept); \(archiveNote)]")
     }
 
     /// After the upstream refused a request as too long: compacts once, keeping at most the last
     /// exchange. Returns whether the prompt should be sent again (not when there was nothing to
-    /// compact, or the compaction failed).
-    func compactAfterOverflow(_ failure: UpstreamFailure, model: String) async -> Bool {
+    /// compact, or the compaction failed). `continuing`: the next request continues the last,
+    /// unfinished turn, which must stay.
+    func compactAfterOverflow(_ failure: UpstreamFailure, model: String, continuing: Bool = false) async -> Bool {
         let messages = conversation.session.messages
         let window = contextWindow(for: model)?.window ?? Compactor.overflowWindow(failure)
         // The last exchange stays when there is something older; otherwise it is summarised too.
-        let keep = Compaction.split(messages, keepExchanges: 1) != nil ? 1 : 0
+        let keep = continuing || Compaction.split(messages, keepExchanges: 1) != nil ? 1 : 0
         guard Compaction.split(messages, keepExchanges: keep) != nil else { return false }
         note("[context: \(model) refused the request as too long (\(failure.error.message)); compacting and sending again]")
         guard let result = await compact(keep: keep, model: model, window: window, focus: nil) else { return false }
-        note("[context: compacted \(result.summarised) older exchange\(result.summarised == 1 ? "" : "s") into a summary, kept \(result.kept)]")
+        note("[context: compacted \(result.summarised) older exchange\(result.summarised == 1 ? "" : "s") into a summary, kept \(result.kept); \(archiveNote)]")
         return true
     }
 
@@ -104,9 +108,18 @@ extension ChatREPL {
         case .summary(let summary, let usage, let answered):
             if let usage { conversation.session.usage.record(model: answered ?? model, usage: usage) }
             let kept = Array(messages[split...])
-            conversation.session.messages = Compaction.compacted(summary: summary, kept: kept)
+            // The older turns move to the session's archive: on disk, never sent again.
+            Compaction.compact(&conversation.session, split: split, summary: summary)
             saveSession()
             return (Compaction.exchanges(in: older), Compaction.exchanges(in: kept))
         }
+    }
+
+    /// Where the compacted turns are kept, for the notice lines: the session file, `~` for home.
+    var archiveNote: String {
+        var path = store.path(for: conversation.session.id)
+        let home = options.homeDirectory
+        if !home.isEmpty, home != "/", path.hasPrefix(home + "/") { path = "~" + path.dropFirst(home.count) }
+        return "the original turns are kept in \(path) (\"archived\")"
     }
 }

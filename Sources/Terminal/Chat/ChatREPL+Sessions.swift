@@ -45,6 +45,10 @@ extension ChatREPL {
             conversation = Conversation(session: session, maxTokens: options.maxTokens)
             isSaved = true
             note("Continuing '\(id)': \(session.turns) exchange\(session.turns == 1 ? "" : "s") with \(modelDescription).")
+            if !session.archived.isEmpty {
+                let n = session.archivedTurns
+                note("(\(n) earlier exchange\(n == 1 ? " was" : "s were") compacted into a summary; \(archiveNote))")
+            }
             showRecap()
             return true
         } catch {
@@ -60,7 +64,7 @@ extension ChatREPL {
     /// The last exchange of a resumed conversation, shortened, so the user sees where it was.
     func showRecap() {
         let messages = conversation.session.messages
-        guard let lastUser = messages.lastIndex(where: { $0.role == .user }) else { return }
+        guard let lastUser = messages.lastIndex(where: Conversation.isPrompt) else { return }
         func text(_ message: Message) -> String {
             message.content.compactMap { block -> String? in
                 switch block {
@@ -72,8 +76,10 @@ extension ChatREPL {
         }
         let prompt = Self.shorten(text(messages[lastUser]), lines: 2)
         out.line(style.dim("> ") + style.dim(prompt))
-        if lastUser + 1 < messages.count {
-            out.line(style.dim(Self.shorten(text(messages[lastUser + 1]), lines: 4)))
+        if conversation.hasUnfinishedTurn {
+            note("(this turn broke off after its tool calls; /retry continues from their results)")
+        } else if let answer = messages.last, answer.role == .assistant, messages.count > lastUser + 1 {
+            out.line(style.dim(Self.shorten(text(answer), lines: 4)))
         }
     }
 

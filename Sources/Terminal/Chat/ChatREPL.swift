@@ -101,8 +101,9 @@ public final class ChatREPL {
 
     /// Streams the answer to `user`, then records the turn and saves the session. Near the
     /// routed model's window the conversation is compacted first; a context-overflow refusal
-    /// compacts once and sends again (`afterOverflow` marks that second try).
-    func send(_ user: Message, afterOverflow: Bool = false) async {
+    /// compacts once and sends again (`afterOverflow` marks that second try). `user` is `nil`
+    /// to continue an unfinished turn from the tool results at the end of the history.
+    func send(_ user: Message?, afterOverflow: Bool = false) async {
         // Context: compact before a request that would come near the window.
         if !afterOverflow { await compactIfNearWindow(before: user) }
         var request = conversation.request(for: user)
@@ -142,12 +143,18 @@ public final class ChatREPL {
             }
             saveSession()
         case .failed(let failure):
+            // Tool rounds that ran before the failure stay in the conversation (and on disk):
+            // the next try continues from their results instead of running the tools again.
+            let keptResults = conversation.keepUnfinished(user: user, steps: outcome.steps)
+            if keptResults > 0 { saveSession() }
+            let next = keptResults > 0 ? nil : user
             // Context: an overflow compacts once and sends again; a second one is reported.
-            if !afterOverflow, Compactor.isContextOverflow(failure), await compactAfterOverflow(failure, model: upstreamModel) {
-                await send(user, afterOverflow: true)
+            if !afterOverflow, Compactor.isContextOverflow(failure),
+               await compactAfterOverflow(failure, model: upstreamModel, continuing: next == nil) {
+                await send(next, afterOverflow: true)
                 return
             }
-            conversation.failedPrompt = user
+            if let next { conversation.failedPrompt = next }
             let needsVision = upstreamModel == options.translation.visionModel
             let message = await FailureReport.message(for: failure, model: upstreamModel, needsVision: needsVision, catalogue: catalogue)
             if let partial = outcome.message, partial.content.contains(where: { if case .text(let b) = $0 { return !b.text.isEmpty } else { return false } }) {
@@ -157,7 +164,14 @@ public final class ChatREPL {
             if afterOverflow, Compactor.isContextOverflow(failure) {
                 err.line(errStyle.dim("(it still does not fit after compacting: /clear starts over, /model picks a model with a larger window)"))
             }
-            err.line(errStyle.dim("(/retry sends the prompt again)"))
+            if keptResults > 0 {
+                let calls = "\(keptResults) tool result\(keptResults == 1 ? " is" : "s are")"
+                err.line(errStyle.dim("(the \(calls) kept: /retry continues from them without running the tools again)"))
+            } else if next == nil {
+                err.line(errStyle.dim("(/retry continues the turn from its tool results)"))
+            } else {
+                err.line(errStyle.dim("(/retry sends the prompt again)"))
+            }
         }
     }
 

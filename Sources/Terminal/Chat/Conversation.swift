@@ -40,11 +40,12 @@ public struct Conversation: Sendable {
         return Message(role: .user, content: content)
     }
 
-    /// The request that sends the history plus `user`.
-    public func request(for user: Message) -> MessagesRequest {
+    /// The request that sends the history plus `user`; with `nil`, the history alone, which
+    /// continues an unfinished turn from its tool results (``hasUnfinishedTurn``).
+    public func request(for user: Message?) -> MessagesRequest {
         MessagesRequest(
             model: session.model,
-            messages: session.messages + [user],
+            messages: session.messages + (user.map { [$0] } ?? []),
             system: session.system.map { .text($0) },
             maxTokens: maxTokens,
             stream: true
@@ -55,8 +56,9 @@ public struct Conversation: Sendable {
     /// interrupted; an answer that never started is kept as the mark alone, so the history
     /// still alternates user / assistant.
     /// `steps`: the tool rounds of the turn (tool calls and their results), kept between the
-    /// prompt and the answer.
-    public mutating func commit(user: Message, steps: [Message] = [], answer: MessagesResponse?, interrupted: Bool, now: Date = Date()) {
+    /// prompt and the answer. `user` is `nil` when the turn continued an unfinished one (its
+    /// prompt and earlier rounds are in the history already).
+    public mutating func commit(user: Message?, steps: [Message] = [], answer: MessagesResponse?, interrupted: Bool, now: Date = Date()) {
         var content = (answer?.content ?? []).filter(Self.isWorthKeeping)
         if interrupted {
             if let last = content.indices.last, case .text(var block) = content[last] {
@@ -67,7 +69,7 @@ public struct Conversation: Sendable {
             }
         }
         if content.isEmpty { content = [.text(TextBlock(text: ""))] }
-        session.messages.append(user)
+        if let user { session.messages.append(user) }
         session.messages += steps  // MCP tools: tool rounds of the turn
         session.messages.append(Message(role: .assistant, content: content))
         session.updated = now
@@ -84,17 +86,71 @@ public struct Conversation: Sendable {
         return removed
     }
 
-    /// For `/retry`: removes the last answer and returns the prompt to send again (the failed
-    /// prompt, if the last request failed).
-    public mutating func takeRetryPrompt() -> Message? {
+    /// What `/retry` sends.
+    public enum Retry: Sendable, Hashable {
+        /// This prompt again (its earlier answer, if any, is removed from the history).
+        case prompt(Message)
+        /// The history as it is: the unfinished turn goes on from its tool results, without
+        /// running its tools again.
+        case continueTurn
+    }
+
+    /// For `/retry`: the failed prompt, if the last request failed before any tool ran; else
+    /// the unfinished turn, if the last one broke off after its tool calls; else the last
+    /// prompt, whose answer is removed.
+    public mutating func takeRetry() -> Retry? {
         if let failed = failedPrompt {
             failedPrompt = nil
-            return failed
+            return .prompt(failed)
         }
+        if hasUnfinishedTurn { return .continueTurn }
         guard let lastUser = session.messages.lastIndex(where: Self.isPrompt) else { return nil }
         let prompt = session.messages[lastUser]
         session.messages.removeSubrange(lastUser...)
-        return prompt
+        return .prompt(prompt)
+    }
+
+    /// Whether the history ends with tool results the model has not answered: the upstream
+    /// failed after tools ran. Sending the history as it is (``request(for:)`` with `nil`)
+    /// continues the turn.
+    public var hasUnfinishedTurn: Bool {
+        guard let last = session.messages.last, last.role == .user else { return false }
+        return !Self.isPrompt(last)
+    }
+
+    /// After a failure: keeps `user` (unless `nil`, a continuation) and the tool rounds that
+    /// completed before it, so that the tools that ran are never run again. Only whole rounds
+    /// are kept (an assistant `tool_use` message followed by the results of all its calls); a
+    /// trailing call without its result is dropped. Returns the number of tool results kept;
+    /// with none, the history is unchanged.
+    @discardableResult
+    public mutating func keepUnfinished(user: Message?, steps: [Message], now: Date = Date()) -> Int {
+        let rounds = Self.completedRounds(steps)
+        guard !rounds.isEmpty else { return 0 }
+        if let user { session.messages.append(user) }
+        session.messages += rounds
+        session.updated = now
+        failedPrompt = nil
+        return rounds.reduce(0) { count, message in
+            count + (message.role == .user ? message.content.filter { if case .toolResult = $0 { true } else { false } }.count : 0)
+        }
+    }
+
+    /// The leading whole rounds of `steps`: pairs of an assistant message with `tool_use` blocks
+    /// and the user message that holds a `tool_result` for each of them.
+    public static func completedRounds(_ steps: [Message]) -> [Message] {
+        var kept: [Message] = []
+        var i = steps.startIndex
+        while i + 1 < steps.endIndex {
+            let call = steps[i], answer = steps[i + 1]
+            let uses = Set(call.content.compactMap { if case .toolUse(let u) = $0 { u.id } else { nil } })
+            let results = Set(answer.content.compactMap { if case .toolResult(let r) = $0 { r.toolUseID } else { nil } })
+            guard call.role == .assistant, answer.role == .user, !uses.isEmpty, uses.isSubset(of: results),
+                  !isPrompt(answer) else { break }
+            kept += [call, answer]
+            i += 2
+        }
+        return kept
     }
 
     /// Starts over with the same model and system prompt under a new id.

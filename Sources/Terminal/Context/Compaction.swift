@@ -1,4 +1,5 @@
 import ClaudeAPI
+import Foundation
 import Translation
 
 /// Compacting a conversation: the older exchanges are replaced by one summary exchange, the
@@ -9,7 +10,7 @@ import Translation
 /// guard let split = Compaction.split(messages, keepExchanges: 2) else { return }  // nothing old enough
 /// let request = Compaction.summaryRequest(older: Array(messages[..<split]), model: model, window: 131_072)
 /// // ... summary = answer text ...
-/// messages = Compaction.compacted(summary: summary, kept: Array(messages[split...]))
+/// Compaction.compact(&session, split: split, summary: summary)  // the older turns go to `archived`
 /// ```
 public enum Compaction {
     /// Exchanges `/compact` and automatic compaction keep as they are.
@@ -89,6 +90,22 @@ public enum Compaction {
             system: .text("You summarise conversations so that they can continue without their older turns."),
             maxTokens: maxTokens,
             stream: true)
+    }
+
+    /// Replaces the messages of `session` before `split` with the summary exchange and keeps
+    /// them in ``Session/archived`` (with the time and the summary), so that they stay in the
+    /// session file without being sent again. An earlier summary exchange at the start is not
+    /// archived twice: its turns are in the archive already.
+    public static func compact(_ session: inout Session, split: Int, summary: String, now: Date = Date()) {
+        let split = min(max(0, split), session.messages.count)
+        var older = Array(session.messages[..<split])
+        if older.count >= 2, isSummary(older[0]), older[1].role == .assistant { older.removeFirst(2) }
+        let text = summary.trimmingWhitespace()
+        if !older.isEmpty {
+            session.archived.append(CompactedTurns(compacted: now, summary: text, messages: older))
+        }
+        session.messages = compacted(summary: text, kept: Array(session.messages[split...]))
+        session.updated = now
     }
 
     /// The new history: the summary exchange, then `kept`.

@@ -8,8 +8,10 @@ import Foundation
 /// {"version": 1, "id": "20250101-120000-3f2a", "model": "zai-org/GLM-4.7-FP8",
 ///  "system": null, "created": "2025-01-01T12:00:00Z", "updated": "...",
 ///  "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}]}, ...],
-///  "usage": {"byModel": {...}}}
+///  "usage": {"byModel": {...}}, "archived": [...]}
 /// ```
+/// `archived` (``CompactedTurns``) holds the turns compactions replaced; files written before
+/// it existed load with an empty list.
 public struct Session: Sendable, Hashable, Codable {
     public var version: Int = 1
     public var id: String
@@ -20,6 +22,8 @@ public struct Session: Sendable, Hashable, Codable {
     public var updated: Date
     public var messages: [Message]
     public var usage: UsageLedger
+    /// The turns compactions replaced with summaries, oldest first; never sent to the model.
+    public var archived: [CompactedTurns] = []
 
     public init(id: String, model: String, system: String? = nil, created: Date = Date(), messages: [Message] = [], usage: UsageLedger = UsageLedger()) {
         self.id = id
@@ -32,7 +36,7 @@ public struct Session: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, id, model, system, created, updated, messages, usage
+        case version, id, model, system, created, updated, messages, usage, archived
     }
 
     /// Only `model` and `messages` are required: metadata that is missing or unreadable (an
@@ -47,6 +51,9 @@ public struct Session: Sendable, Hashable, Codable {
         updated = (try? c.decodeIfPresent(Date.self, forKey: .updated)) ?? created
         messages = try c.decode([Message].self, forKey: .messages)
         usage = (try? c.decodeIfPresent(UsageLedger.self, forKey: .usage)) ?? UsageLedger()
+        // Like `messages`, what was said: a damaged archive makes the file damaged (kept aside
+        // unchanged) rather than being dropped by the next save.
+        archived = try c.decodeIfPresent([CompactedTurns].self, forKey: .archived) ?? []
     }
 
     /// The first line of the first prompt, shortened: how `/sessions` names a conversation.
@@ -62,7 +69,9 @@ public struct Session: Sendable, Hashable, Codable {
         return "(empty)"
     }
 
-    /// Completed exchanges (user prompts answered).
     /// Prompts answered (tool rounds within a turn do not count).
     public var turns: Int { messages.filter(Conversation.isPrompt).count }
+
+    /// Exchanges kept in ``archived`` (prompts that compactions replaced).
+    public var archivedTurns: Int { archived.reduce(0) { $0 + $1.messages.filter(Conversation.isPrompt).count } }
 }
