@@ -45,11 +45,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The incremental server-sent events decoder (the upstream's streams, MCP over HTTP).
+        .target(name: "ServerSentEvents"),
         // The Nebius client and the pipeline that runs a Claude request end to end.
         .target(
             name: "Upstream",
             dependencies: [
-                "Translation", "Documents", "WebTools",
+                "Translation", "Documents", "WebTools", "ServerSentEvents",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -59,8 +61,9 @@ let package = Package(
         .target(
             name: "ToolUse",
             dependencies: [
-                "ClaudeAPI",
+                "ClaudeAPI", "ServerSentEvents",
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -112,7 +115,7 @@ let package = Package(
         ),
         .executableTarget(name: "TranslationBenchmark", dependencies: ["Translation"]),
         .testTarget(name: "TranslationTests", dependencies: ["Translation"], exclude: ["RULES.md"]),
-        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "ScriptedUpstream"]),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "ScriptedUpstream", "ServerSentEvents"]),
         .testTarget(
             name: "ProxyServerTests",
             dependencies: [

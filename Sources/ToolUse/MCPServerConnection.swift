@@ -19,26 +19,55 @@ public enum MCPServerState: Sendable, Hashable {
     case stopped
 }
 
-/// One MCP server: its process (or none, for HTTP), the SDK client, its tools.
+/// How a running server ends: its process exits, or its HTTP session ends.
+protocol ServerLifeline: Sendable {
+    /// How it ended, once it has.
+    var exitStatus: String? { get }
+    /// Waits until it has ended; `nil` if the waiting task is cancelled first.
+    func waitForExit() async -> String?
+}
+
+extension StdioServerProcess: ServerLifeline {}
+
+extension ExitWatch: ServerLifeline {
+    var exitStatus: String? { status }
+    func waitForExit() async -> String? { await wait() }
+}
+
+/// One MCP server: its process (or its HTTP transport), the SDK client, its tools.
 actor MCPServerConnection {
     let config: MCPServerConfig
     let options: MCPToolboxOptions
+    private let http: SharedHTTPClient?
     private(set) var state: MCPServerState = .idle
     private(set) var tools: [MCP.Tool] = []
     private var client: Client?
     private var process: StdioServerProcess?
+    private var lifeline: (any ServerLifeline)?
     private var watcher: Task<Void, Never>?
     private var starting: Task<Void, Never>?
 
-    init(config: MCPServerConfig, options: MCPToolboxOptions) {
+    /// `http` is the toolbox's client for HTTP servers (`nil` when it has none).
+    init(config: MCPServerConfig, options: MCPToolboxOptions, http: SharedHTTPClient? = nil) {
         self.config = config
         self.options = options
-        if case .http = config.transport {
-            state = .unsupported(MCPToolbox.httpUnsupported)
-        }
+        self.http = http
     }
 
-    var logPath: String? { options.logDirectory.map { $0 + "/" + Self.logName(config.name) } }
+    private var isHTTP: Bool {
+        if case .http = config.transport { return true }
+        return false
+    }
+
+    /// The server's stderr log (stdio servers only).
+    var logPath: String? {
+        guard !isHTTP else { return nil }
+        return options.logDirectory.map { $0 + "/" + Self.logName(config.name) }
+    }
+
+    /// The longest an HTTP request waits for its answer's head, and the longest silence on its
+    /// connection: a backstop behind the start-up and per-call timeouts, which end waits first.
+    var httpDeadline: Double { max(options.startupTimeout, options.callTimeout) + 5 }
 
     static func logName(_ server: String) -> String {
         MCPToolName.sanitize(server) + ".log"
@@ -67,26 +96,48 @@ actor MCPServerConnection {
     }
 
     private func launch() async {
-        guard case .stdio(let command, let arguments, let env) = config.transport else { return }
-        let log = openLog()
-        let process: StdioServerProcess
-        do {
-            var environment = options.environment
-            for (key, value) in env { environment[key] = value }
-            process = try StdioServerProcess(
-                command: command, arguments: arguments, environment: environment,
-                directory: options.workingDirectory, log: log)
-        } catch {
-            state = .failed(error.description)
-            return
+        let transport: any Transport
+        let lifeline: any ServerLifeline
+        switch config.transport {
+        case .stdio(let command, let arguments, let env):
+            let log = openLog()
+            let process: StdioServerProcess
+            do {
+                var environment = options.environment
+                for (key, value) in env { environment[key] = value }
+                process = try StdioServerProcess(
+                    command: command, arguments: arguments, environment: environment,
+                    directory: options.workingDirectory, log: log)
+            } catch {
+                state = .failed(error.description)
+                return
+            }
+            try? log?.close()  // the child has its own copy
+            transport = StdioTransport(
+                input: FileDescriptor(rawValue: process.fromServer), output: FileDescriptor(rawValue: process.toServer),
+                logger: options.logger)
+            lifeline = process
+            self.process = process
+        case .http(let url, let headers):
+            guard let httpClient = http?.get() else {
+                state = .failed("it was stopped")
+                return
+            }
+            do {
+                let http = try HTTPServerTransport(
+                    url: url, shownURL: config.summary, headers: headers, http: httpClient, deadline: httpDeadline,
+                    logger: options.logger)
+                transport = http
+                lifeline = http.ended
+            } catch {
+                state = .failed(error.description)
+                return
+            }
         }
-        try? log?.close()  // the child has its own copy
-        let transport = StdioTransport(
-            input: FileDescriptor(rawValue: process.fromServer), output: FileDescriptor(rawValue: process.toServer),
-            logger: options.logger)
         let client = Client(name: options.clientName, version: options.clientVersion)
-        self.process = process
         self.client = client
+        self.lifeline = lifeline
+        let isHTTP = self.isHTTP
 
         enum Start: Sendable { case ready([MCP.Tool]), failed(String), exited(String), timedOut }
         let timeout = options.startupTimeout
@@ -106,7 +157,11 @@ actor MCPServerConnection {
                     return .failed(Self.describe(error))
                 }
             },
-            { await process.waitForExit().map { .exited($0) } },
+            {
+                // An HTTP session that ends while starting fails its request: that says why.
+                if isHTTP { return nil }
+                return await lifeline.waitForExit().map { .exited($0) }
+            },
             {
                 try? await Task.sleep(for: .seconds(timeout))
                 return Task.isCancelled ? nil : .timedOut
@@ -115,9 +170,10 @@ actor MCPServerConnection {
         guard let result = raced else {
             // Cancelled: not a failure of the server's; it starts again when next needed.
             await client.disconnect()
-            await process.stop()
+            await process?.stop()
             self.client = nil
             self.process = nil
+            self.lifeline = nil
             state = .idle
             return
         }
@@ -131,21 +187,23 @@ actor MCPServerConnection {
             self.tools = tools
             state = .ready
             watcher = Task { [weak self] in
-                guard let status = await process.waitForExit() else { return }
+                guard let status = await lifeline.waitForExit() else { return }
                 await self?.exited(status)
             }
         case .failed(let reason):
-            await process.stop()
+            await process?.stop()
             state = .failed("it did not start: \(reason)" + logNote)
         case .exited(let status):
             state = .failed("it exited while starting (\(status))" + logNote)
         case .timedOut:
-            await process.stop()
-            state = .failed("it did not answer within \(MCPToolError.format(timeout)) s of starting (MCP_TIMEOUT)" + logNote)
+            await process?.stop()
+            let who = isHTTP ? HTTPTransportError.displayURL(config.summary) : "it"
+            state = .failed("\(who) did not answer within \(MCPToolError.format(timeout)) s of starting (MCP_TIMEOUT)" + logNote)
         }
         if case .failed = state {
             self.client = nil
             self.process = nil
+            self.lifeline = nil
         }
     }
 
@@ -155,12 +213,18 @@ actor MCPServerConnection {
         await client?.disconnect()
         client = nil
         process = nil
+        lifeline = nil
         tools = []
+    }
+
+    /// The error of a call during which the server went away.
+    private func gone(_ status: String) -> MCPToolError {
+        isHTTP ? .transport(server: config.name, message: status) : .crashed(server: config.name, status: status, log: logPath)
     }
 
     /// Calls `tool`; the blocks of its answer, and whether the server marked it an error.
     func call(tool: String, input: JSONValue) async throws(MCPToolError) -> (content: [ContentBlock], isError: Bool) {
-        guard case .ready = state, let client, let process else {
+        guard case .ready = state, let client, let lifeline else {
             throw .unavailable(server: config.name, reason: unavailableReason)
         }
         let context: RequestContext<CallTool.Result>
@@ -170,7 +234,7 @@ actor MCPServerConnection {
             throw .transport(server: config.name, message: Self.describe(error))
         }
         let requestID = context.requestID
-        enum Ending: Sendable { case result(CallTool.Result), error(String), exited(String), timedOut, cancelled }
+        enum Ending: Sendable { case result(CallTool.Result), error(String, transport: Bool), exited(String), timedOut, cancelled }
         let timeout = options.callTimeout
         let ending: Ending = await firstOf([
             {
@@ -179,10 +243,10 @@ actor MCPServerConnection {
                 } catch is CancellationError {
                     return .cancelled
                 } catch {
-                    return .error(Self.describe(error))
+                    return .error(Self.describe(error), transport: error is HTTPTransportError)
                 }
             },
-            { await process.waitForExit().map { .exited($0) } },
+            { await lifeline.waitForExit().map { .exited($0) } },
             {
                 try? await Task.sleep(for: .seconds(timeout))
                 return Task.isCancelled ? nil : .timedOut
@@ -195,15 +259,15 @@ actor MCPServerConnection {
         switch ending {
         case .result(let result):
             return (MCPValues.blocks(result.content), result.isError ?? false)
-        case .error(let message):
-            if let status = process.exitStatus {
+        case .error(let message, let transport):
+            if let status = lifeline.exitStatus {
                 await exited(status)
-                throw .crashed(server: config.name, status: status, log: logPath)
+                throw gone(status)
             }
-            throw .server(server: config.name, message: message)
+            throw transport ? .transport(server: config.name, message: message) : .server(server: config.name, message: message)
         case .exited(let status):
             await exited(status)
-            throw .crashed(server: config.name, status: status, log: logPath)
+            throw gone(status)
         case .timedOut:
             throw .timedOut(server: config.name, tool: tool, seconds: timeout)
         case .cancelled:
@@ -220,7 +284,7 @@ actor MCPServerConnection {
         }
     }
 
-    /// Stops the process (stdin closed, then SIGTERM, then SIGKILL).
+    /// Stops the process (stdin closed, then SIGTERM, then SIGKILL), or ends the HTTP session.
     func stop() async {
         watcher?.cancel()
         watcher = nil
@@ -228,6 +292,7 @@ actor MCPServerConnection {
         client = nil
         if let process { await process.stop() }
         process = nil
+        lifeline = nil
         if case .unsupported = state { return }
         state = .stopped
     }

@@ -79,21 +79,26 @@ public struct MCPToolOutcome: Sendable, Hashable {
 /// let problems = await toolbox.start()          // lines to show, one per server that failed
 /// request.tools = await toolbox.tools()
 /// let outcome = await toolbox.call(name: "mcp__calc__add", input: ["a": 2, "b": 40])
-/// await toolbox.shutdown()                       // every process stopped
+/// await toolbox.shutdown()                       // every process stopped, every session ended
 /// ```
 public actor MCPToolbox {
     private let connections: [MCPServerConnection]
     /// Server names, in order (also known without awaiting).
     public nonisolated let serverNames: [String]
     private var reported: Set<String> = []
-
-    /// What HTTP entries get on Linux.
-    public static let httpUnsupported =
-        "HTTP servers are not supported here (the MCP Swift SDK cannot read streamed HTTP answers on Linux); run the server over stdio"
+    /// The client of the HTTP servers, when there are any.
+    private let http: SharedHTTPClient?
 
     public init(servers: [MCPServerConfig], options: MCPToolboxOptions) {
-        connections = servers.map { MCPServerConnection(config: $0, options: options) }
+        let hasHTTP = servers.contains { if case .http = $0.transport { return true } else { return false } }
+        let http = hasHTTP
+            ? SharedHTTPClient(
+                connectTimeout: min(10, options.startupTimeout),
+                readTimeout: max(options.startupTimeout, options.callTimeout) + 5)
+            : nil
+        connections = servers.map { MCPServerConnection(config: $0, options: options, http: http) }
         serverNames = servers.map(\.name)
+        self.http = http
     }
 
     public nonisolated var isEmpty: Bool { serverNames.isEmpty }
@@ -183,13 +188,14 @@ public actor MCPToolbox {
         return result
     }
 
-    /// Stops every server process.
+    /// Stops every server process and ends every HTTP session; then the HTTP client.
     public func shutdown() async {
         await withTaskGroup(of: Void.self) { group in
             for connection in connections {
                 group.addTask { await connection.stop() }
             }
         }
+        await http?.shutdown()
     }
 
     private func serverTools() async -> [(MCPServerConnection, MCP.Tool)] {

@@ -17,6 +17,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import OpenAIAPI
+import ServerSentEvents
 import Synchronization
 import Translation
 

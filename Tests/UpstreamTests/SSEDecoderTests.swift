@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIAPI
+import ServerSentEvents
 import Testing
 import Upstream
 
