@@ -1,6 +1,9 @@
 """The chat's context window in tmux against the scripted upstream: `/usage` shows the window,
-`/compact` replaces the older turns with a summary, the chat compacts on its own near a small
-window, and an upstream overflow compacts once and sends again (a second overflow is reported)."""
+`/compact` replaces the older turns with a summary (the originals stay in the session file and are
+never sent again), the chat compacts on its own near a small window, and an upstream overflow
+compacts once and sends again (a second overflow is reported)."""
+import json
+import os
 import re
 
 import pytest
@@ -49,6 +52,51 @@ def test_compact_summarises_the_older_turns(upstream, terminal):
     term.wait_for(re.compile(rf"context: ~[\d,]+ tokens of conversation \+ 16,384 reserved for the answer = \d+% of {re.escape(BIG_MODEL)}'s 432,000-token window"))
 
 
+def all_texts(chat_request):
+    """Every text the request carries, whatever the role."""
+    texts = []
+    for message in chat_request["body"]["messages"]:
+        content = message.get("content") or ""
+        texts.append(content if isinstance(content, str) else "".join(p.get("text", "") for p in content))
+    return "\n".join(texts)
+
+
+def test_compact_keeps_the_original_turns_on_disk_and_never_sends_them_again(upstream, terminal, isolated_env):
+    term = start_chat(terminal)
+    for word in ["first", "second", "third"]:
+        answer_and_wait(upstream, term, f"{word} question")
+    upstream.enqueue({"type": "text", "text": "SUMMARY: one question."})
+    ask(term, "/compact")
+    screen = term.wait_for(re.compile(r'the original turns are kept in (~/data/nebius-chat/sessions/\S+\.json) \("archived"\)\.'))
+    term.wait_for_prompt()
+    shown = re.search(r'kept in ~/(\S+\.json)', screen).group(1)
+    path = os.path.join(isolated_env.home, shown)
+    with open(path) as f:
+        saved = json.load(f)
+    [archive] = saved["archived"]
+    assert archive["summary"] == "SUMMARY: one question."
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", archive["compacted"])
+    archived = archive["messages"]
+    assert [m["role"] for m in archived] == ["user", "assistant"]
+    assert archived[0]["content"] == [{"type": "text", "text": "first question"}]
+    assert "first question" not in json.dumps(saved["messages"])
+
+    answer_and_wait(upstream, term, "fourth question")
+    assert "first question" not in all_texts(upstream.chat_requests()[-1]), "the archive is never sent"
+
+    # --continue keeps the archive, says so, and still does not send it.
+    ask(term, "/exit")
+    assert term.wait_exit() == 0
+    term = start_chat(terminal, "--continue")
+    assert "(1 earlier exchange was compacted into a summary; the original turns are kept in ~/" in term.screen()
+    answer_and_wait(upstream, term, "fifth question")
+    assert "first question" not in all_texts(upstream.chat_requests()[-1])
+    with open(path) as f:
+        again = json.load(f)
+    assert again["archived"] == saved["archived"]
+    assert user_texts(upstream.chat_requests()[-1])[-1] == "fifth question"
+
+
 def test_compact_with_nothing_old_enough_says_so(upstream, terminal):
     term = start_chat(terminal)
     answer_and_wait(upstream, term, "only question")
@@ -84,7 +132,7 @@ def test_the_chat_compacts_on_its_own_near_a_small_window(tiny_window, terminal)
     term.paste(prompts[2])
     term.press("Enter")
     upstream.wait_for_chat_requests(before + 2)
-    term.wait_for(re.compile(rf"\[context: the next request would take \d+% of {re.escape(TINY)}'s 2,048-token window; compacted 1 older exchange into a summary, kept 1\]"))
+    term.wait_for(re.compile(rf"\[context: the next request would take \d+% of {re.escape(TINY)}'s 2,048-token window; compacted 1 older exchange into a summary, kept 1; the original turns are kept in ~/data/nebius-chat/sessions/\S+\.json \(.archived.\)\]"))
     term.wait_for_prompt()
     summary_request, answered = upstream.chat_requests()[-2:]
     assert "prompt0" in user_texts(summary_request)[0]
@@ -109,7 +157,7 @@ def test_an_overflow_compacts_once_and_sends_again(upstream, terminal):
     term.wait_for_prompt()
     screen = term.screen()
     assert "refused the request as too long (prompt is too long: 140000 tokens > 131072 maximum)" in screen
-    assert "[context: compacted 1 older exchange into a summary, kept 1]" in screen
+    assert "[context: compacted 1 older exchange into a summary, kept 1; the original turns are kept in ~/data/" in screen
     requests = upstream.chat_requests()[before:]
     assert len(requests) == 3, "the refused request, the summary, the retry"
     assert user_texts(requests[0]) == ["first question", "second question", "third question"]

@@ -165,8 +165,10 @@ public final class ChatREPL {
                 err.line(errStyle.dim("(it still does not fit after compacting: /clear starts over, /model picks a model with a larger window)"))
             }
             if keptResults > 0 {
-                let calls = "\(keptResults) tool result\(keptResults == 1 ? " is" : "s are")"
-                err.line(errStyle.dim("(the \(calls) kept: /retry continues from them without running the tools again)"))
+                let kept = keptResults == 1
+                    ? "the result of 1 tool call is kept: /retry continues from it without running the tool again"
+                    : "the results of \(keptResults) tool calls are kept: /retry continues from them without running the tools again"
+                err.line(errStyle.dim("(" + kept + ")"))
             } else if next == nil {
                 err.line(errStyle.dim("(/retry continues the turn from its tool results)"))
             } else {
