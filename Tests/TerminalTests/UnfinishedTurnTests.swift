@@ -100,6 +100,7 @@ import Upstream
         }
         #expect(failure.error.type == .overloaded)
         #expect(toolbox.calls == 1)
+        #expect(failed.roundsUsage?.outputTokens == 5, "the round that ran is counted")
         #expect(c.keepUnfinished(user: prompt, steps: failed.steps) == 1)
         #expect(Self.isValid(c.session.messages))
 
@@ -122,6 +123,23 @@ import Upstream
         #expect(retried.last?.content == [.toolResult(ToolResultBlock(toolUseID: "call_1", content: [.text(TextBlock(text: "42"))]))])
         c.commit(user: nil, steps: done.steps, answer: done.message, interrupted: false)
         #expect(c.session.messages.count == 4 && !c.hasUnfinishedTurn && Self.isValid(c.session.messages))
+    }
+}
+
+extension UnfinishedTurnTests {
+    @Test func compactingBeforeAContinuationKeepsTheUnfinishedTurnWhole() throws {
+        var c = Conversation(session: Session(id: "u", model: "m", messages: [
+            Message(role: .user, text: "one"), Message(role: .assistant, text: "1"),
+            Message(role: .user, text: "two"), Message(role: .assistant, text: "2"),
+        ]))
+        let prompt = c.takeUserMessage(text: "add")
+        c.keepUnfinished(user: prompt, steps: [call("c1"), result("c1")])
+        let split = try #require(Compaction.split(c.session.messages, keepExchanges: 1))
+        Compaction.compact(&c.session, split: split, summary: "S")
+        #expect(c.hasUnfinishedTurn)
+        #expect(Array(c.session.messages.suffix(3)) == [prompt, call("c1"), result("c1")])
+        #expect(c.session.archived.first?.messages.count == 4)
+        #expect(Self.isValid(c.request(for: nil).messages))
     }
 }
 

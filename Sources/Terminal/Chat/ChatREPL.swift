@@ -146,7 +146,13 @@ public final class ChatREPL {
             // Tool rounds that ran before the failure stay in the conversation (and on disk):
             // the next try continues from their results instead of running the tools again.
             let keptResults = conversation.keepUnfinished(user: user, steps: outcome.steps)
-            if keptResults > 0 { saveSession() }
+            if keptResults > 0 {
+                // The rounds that ran were answered (and billed) even though the turn failed.
+                if let usage = outcome.roundsUsage {
+                    conversation.session.usage.record(model: outcome.route?.model ?? upstreamModel, usage: usage)
+                }
+                saveSession()
+            }
             let next = keptResults > 0 ? nil : user
             // Context: an overflow compacts once and sends again; a second one is reported.
             if !afterOverflow, Compactor.isContextOverflow(failure),

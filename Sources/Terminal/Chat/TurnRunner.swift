@@ -25,6 +25,9 @@ public struct TurnOutcome: Sendable {
     /// With tools: the messages of the tool rounds before ``message``, in order (the model's
     /// `tool_use` answers and the user's `tool_result`s), as the conversation keeps them.
     public var steps: [Message] = []
+    /// With tools: the usage of all the rounds, summed; set also when the turn failed after
+    /// some rounds (then ``message`` may be `nil`, and the rounds that ran were still billed).
+    public var roundsUsage: Usage?
 }
 
 /// Runs one request through the pipeline, rendering events as they arrive and folding them into
@@ -79,6 +82,7 @@ public struct TurnRunner: Sendable {
                     tools.notes.line(tools.style.yellow("[stopped after \(tools.maxRounds) rounds of tool calls in one turn]"))
                 }
                 outcome.steps = steps
+                outcome.roundsUsage = usage
                 if let usage { outcome.message?.usage = usage }
                 return outcome
             }
