@@ -127,7 +127,14 @@ let package = Package(
         .testTarget(name: "NebiusChatTests", dependencies: ["NebiusChat"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "WebToolsTests", dependencies: ["WebTools"]),
-        .testTarget(name: "ToolUseTests", dependencies: ["ToolUse"]),
+        .testTarget(
+            name: "ToolUseTests",
+            dependencies: [
+                "ToolUse",
+                .product(name: "Hummingbird", package: "hummingbird"),  // a loopback MCP server
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -145,7 +145,8 @@ actor HTTPServerTransport: Transport {
                 _ = try await Self.read(response.body, limit: Self.maxErrorBodyBytes, failing: false)
             case .json:
                 let body = try await Self.read(response.body, limit: Self.maxMessageBytes, failing: true, url: shownURL)
-                try deliver(Data(body), pending: &pending)
+                // An empty body answers a notification or response well enough.
+                if !body.isEmpty || !pending.isEmpty { try deliver(Data(body), pending: &pending) }
             case .eventStream:
                 try await readEvents(response.body, pending: &pending)
             }

@@ -71,6 +71,8 @@ struct StreamableHTTPSession: Sendable, Hashable {
             guard Self.isVisibleASCII(sessionIDHeader) else { throw HTTPTransportError(url: url, .badSessionID) }
             sessionID = sessionIDHeader
         }
+        // 202 to a notification or response, whatever its (empty) body claims to be.
+        if status == 202 && !isRequest { return .accepted }
         let type = Self.mediaType(contentType)
         switch type {
         case Self.jsonType: return .json

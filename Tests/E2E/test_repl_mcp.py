@@ -201,17 +201,6 @@ def test_ask_tools_without_yes_and_without_a_terminal_is_a_clear_error(upstream,
     assert upstream.chat_requests() == []
 
 
-def test_http_entries_say_they_are_not_supported(upstream, terminal, isolated_env):
-    write_config(user_config(isolated_env), {"docs": {"type": "http", "url": "http://127.0.0.1:9/mcp",
-                                                      "headers": {"Authorization": "Bearer header-secret-1"}}})
-    term = start_chat(terminal)
-    ask(term, "hello")
-    screen = term.wait_for("MCP server docs: HTTP servers are not supported here")
-    term.wait_for_prompt()
-    assert "header-secret-1" not in screen
-    assert "tools" not in upstream.chat_requests()[-1]["body"]
-
-
 def test_always_stops_asking_for_that_tool_and_images_reach_the_model(upstream, terminal, isolated_env):
     write_config(user_config(isolated_env), {"calc": calc_entry()})
     upstream.enqueue({"type": "tool_calls", "calls": [{"name": "mcp__calc__add", "arguments": {"a": 1, "b": 2}},
