@@ -213,3 +213,26 @@ def test_the_chat_calls_a_tool_over_http_lists_it_and_recovers_an_expired_sessio
     ask(term, "/exit")
     assert term.wait_exit() == 0
     wait_until(lambda: server.requests()[-1]["method"] == "DELETE", timeout=10, message="the session's DELETE")
+
+
+def test_ctrl_c_cancels_a_call_over_http_and_the_server_stays_usable(upstream, terminal, isolated_env, http_server):
+    server = http_server("--require-auth", TOKEN)
+    write_config(os.path.join(isolated_env.config_home, "nebius-chat", "mcp.json"), {"web": entry(server.url)})
+    upstream.enqueue(tool_call("mcp__web__hang", {}))
+    term = start_chat(terminal, "--yes", env=env_with_token(isolated_env, MCP_TOOL_TIMEOUT="60"))
+    ask(term, "hang")
+    term.wait_for("→ web.hang {}")
+    time.sleep(0.3)
+    started = time.monotonic()
+    term.press("C-c")
+    term.wait_for("[interrupted]", timeout=10)
+    term.wait_for_prompt(timeout=10)
+    assert time.monotonic() - started < 10
+    assert "← error: cancelled by the user" in term.screen()
+    assert len(upstream.chat_requests()) == 1
+    upstream.enqueue(tool_call("mcp__web__add", {"a": 20, "b": 22}))
+    ask(term, "add")
+    term.wait_for("The tool returned: 42")
+    # The same session served both calls.
+    sessions = {r["headers"].get("mcp-session-id") for r in server.requests() if r["method"] == "POST"} - {None}
+    assert len(sessions) == 1
