@@ -203,6 +203,16 @@ actor HTTPServerTransport: Transport {
         return bytes
     }
 
+    /// BoringSSL's reason (`...:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /path...`) as
+    /// words (`certificate verify failed`); other TLS errors as one line.
+    static func tlsReason(_ text: String) -> String {
+        if let marker = text.range(of: "OPENSSL_internal:") {
+            let code = text[marker.upperBound...].prefix { $0.isUppercase || $0.isNumber || $0 == "_" }
+            if !code.isEmpty { return code.lowercased().replacingOccurrences(of: "_", with: " ") }
+        }
+        return HTTPTransportError.oneLine(text, limit: 200)
+    }
+
     /// An error of the HTTP client as one line (never a header value).
     static func failure(_ error: any Error, url: String, deadline: Double) -> any Error {
         switch error {
@@ -225,7 +235,7 @@ actor HTTPServerTransport: Transport {
         default:
             let text = HTTPTransportError.oneLine("\(error)", limit: 200)
             // NIOSSL's errors (a handshake that failed, a certificate that does not verify).
-            if String(reflecting: type(of: error)).hasPrefix("NIOSSL") { return HTTPTransportError(url: url, .tls(text)) }
+            if String(reflecting: type(of: error)).hasPrefix("NIOSSL") { return HTTPTransportError(url: url, .tls(tlsReason("\(error)"))) }
             return HTTPTransportError(url: url, .unreachable(text))
         }
     }

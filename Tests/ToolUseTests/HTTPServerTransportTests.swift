@@ -193,6 +193,19 @@ final class LoopbackMCPServer: Sendable {
         await toolbox.shutdown()
     }
 
+    @Test func aTLSFailureIsOneLineWithTheURL() async throws {
+        // https:// to a server that speaks plain HTTP: the handshake cannot succeed.
+        let server = LoopbackMCPServer()
+        let url = try await server.start().replacingOccurrences(of: "http://", with: "https://")
+        let toolbox = toolbox(url: url)
+        let lines = await toolbox.start()
+        #expect(lines.count == 1)
+        #expect(lines == ["MCP server loop: it did not start: TLS with \(url) failed: wrong version number"])
+        #expect(lines.allSatisfy { !$0.contains("\n") && !$0.contains("loop-key-1") })
+        await toolbox.shutdown()
+        await server.stop()
+    }
+
     @Test func aServerThatNeverAnswersTimesOutWithItsURL() async throws {
         // A listening socket that accepts and never answers.
         let silent = try await SilentListener.start()
