@@ -81,7 +81,7 @@ actor HTTPServerTransport: Transport {
             for header in headers { request.headers.add(name: header.name, value: header.value) }
             for header in protocolHeaders { request.headers.replaceOrAdd(name: header.name, value: header.value) }
             // A server may refuse (405) or be gone: the session ends here either way.
-            if let response = try? await http.execute(request, timeout: .milliseconds(Int64(Self.deleteDeadline * 1000))) {
+            if let response = try? await http.execute(request, timeout: SharedHTTPClient.amount(Self.deleteDeadline)) {
                 _ = try? await response.body.collect(upTo: Self.maxErrorBodyBytes)
             }
         }
@@ -129,7 +129,7 @@ actor HTTPServerTransport: Transport {
         let sentSessionID = protocolHeaders.contains { $0.name == "Mcp-Session-Id" }
         request.body = .bytes(ByteBuffer(bytes: data))
         do {
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(deadline * 1000)))
+            let response = try await http.execute(request, timeout: SharedHTTPClient.amount(deadline))
             let status = Int(response.status.code)
             var detail: String?
             if !(200..<300).contains(status) {

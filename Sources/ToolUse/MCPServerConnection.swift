@@ -210,11 +210,13 @@ actor MCPServerConnection {
     private func exited(_ status: String) async {
         guard case .ready = state else { return }
         state = .exited(status)
-        await client?.disconnect()
-        client = nil
+        // Cleared before the await: a new start may begin while the old client disconnects.
+        let client = self.client
+        self.client = nil
         process = nil
         lifeline = nil
         tools = []
+        await client?.disconnect()
     }
 
     /// The error of a call during which the server went away.

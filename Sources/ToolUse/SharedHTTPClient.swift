@@ -46,7 +46,8 @@ final class SharedHTTPClient: Sendable {
         try? await made?.shutdown()
     }
 
+    /// Seconds as a NIO amount, from 1 ms to a day (never a trap on an odd value).
     static func amount(_ seconds: Double) -> TimeAmount {
-        .milliseconds(Int64(max(0.001, seconds) * 1000))
+        .milliseconds(Int64(min(max(0.001, seconds.isNaN ? 0 : seconds), 86_400) * 1000))
     }
 }

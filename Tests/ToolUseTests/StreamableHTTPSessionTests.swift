@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
 @testable import ToolUse
 
@@ -151,6 +153,22 @@ import Testing
         #expect(HTTPTransportError(url: url, .unreachable("connection reset by peer")).endsSession)
         #expect(!HTTPTransportError(url: url, .status(500, detail: nil)).endsSession)
         #expect(!HTTPTransportError(url: url, .unauthorized(status: 401)).endsSession)
+    }
+
+    @Test func errorsOfTheHTTPClientBecomeReasons() {
+        func reason(_ error: any Error) -> String {
+            "\(HTTPServerTransport.failure(error, url: url, deadline: 65))"
+        }
+        #expect(reason(IOError(errnoCode: ECONNREFUSED, reason: "connect")) == "cannot reach \(url): connection refused")
+        #expect(reason(HTTPClientError.connectTimeout) == "cannot reach \(url): no connection within the connect timeout")
+        #expect(reason(HTTPClientError.remoteConnectionClosed) == "cannot reach \(url): the server closed the connection")
+        #expect(reason(HTTPClientError.deadlineExceeded) == "\(url) gave no complete answer within 65 s")
+        #expect(reason(HTTPClientError.readTimeout) == "\(url) gave no complete answer within 65 s")
+        #expect(HTTPServerTransport.failure(HTTPClientError.cancelled, url: url, deadline: 1) is CancellationError)
+        #expect(HTTPServerTransport.failure(CancellationError(), url: url, deadline: 1) is CancellationError)
+        #expect(HTTPServerTransport.tlsReason(
+            "handshakeFailed(NIOSSL.BoringSSLError.sslError([Error: 1 error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at /x/y.cc:1]))")
+            == "certificate verify failed")
     }
 
     @Test func theShownURLHasNoQueryFragmentOrUserInfo() {
