@@ -185,6 +185,29 @@ final class LoopbackMCPServer: Sendable {
         await server.stop()
     }
 
+    @Test func aServerThatGoesAwayIsMarkedAndTriedAgainWithTheNextPrompt() async throws {
+        let server = LoopbackMCPServer()
+        let url = try await server.start()
+        let toolbox = toolbox(url: url)
+        #expect(await toolbox.start().isEmpty)
+        await server.stop()
+
+        let outcome = await toolbox.call(name: "mcp__loop__echo", input: .object(["text": .string("x")]))
+        guard case .transport("loop", let message)? = outcome.failure else {
+            Issue.record("not a transport failure: \(String(describing: outcome.failure))")
+            return
+        }
+        #expect(message.hasPrefix("cannot reach \(url): "))
+        guard case .exited? = await toolbox.status().first?.state else {
+            Issue.record("not marked: \(String(describing: await toolbox.status().first?.state))")
+            return
+        }
+        // The next prompt tries again, and says why it failed.
+        let lines = await toolbox.start()
+        #expect(lines == ["MCP server loop: it did not start: cannot reach \(url): connection refused"])
+        await toolbox.shutdown()
+    }
+
     @Test func aHeaderWithALineBreakIsRefusedWithoutItsValue() async throws {
         let toolbox = toolbox(url: "http://127.0.0.1:9/mcp", headers: ["X-Api-Key": "secret-value\r\nX-Evil: 1"])
         let lines = await toolbox.start()
