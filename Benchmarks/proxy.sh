@@ -19,7 +19,9 @@
 # Needs wrk, nginx and gcc. Usage: Benchmarks/proxy.sh [seconds-per-run]
 #   SKIP_BUILD=1 uses the existing release binary; SCRATCH sets its build path
 #   (default .build-release-bench, kept apart from the debug build in .build); SERVE_BIN runs
-#   another nebius-chat binary (an earlier build, for before/after figures).
+#   another nebius-chat binary (an earlier build, for before/after figures). QUICK=1 runs only
+#   the c=32 rows through serve (CPU per request, for iterating on a change; no table);
+#   QUICK="small stream20" only those rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
@@ -159,6 +161,11 @@ run() {  # key, hop (direct|nginx|serve), body file, connections, seconds[, fina
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024/1024)" GiB"}' /proc/meminfo), $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "upstream: Benchmarks/fast_upstream.c; relay: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 2 workers; $secs s per run"
+if [ -n "${QUICK:-}" ]; then
+  [ "$QUICK" = 1 ] && QUICK="small stream stream20 large"
+  for scenario in $QUICK; do run "$scenario/serve/32" serve "$work/$scenario.json" 32 "$secs"; done
+  exit 0
+fi
 for scenario in small stream stream20 large; do
   for hop in direct nginx serve; do
     run "$scenario/$hop/1" "$hop" "$work/$scenario.json" 1 "$secs"

@@ -1,4 +1,5 @@
 import NIOCore
+import Upstream
 import Synchronization
 
 /// Closes the connection as soon as the client closes its side, and tells ``ConnectionMonitor``
@@ -69,7 +70,7 @@ final class ConnectionMonitor: Sendable {
 func cancelOnDisconnect<T: Sendable>(
     _ channel: any Channel, _ work: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    let task = Task { try await work() }
+    let task = Task(executorPreference: EventLoopTaskExecutor.preferred) { try await work() }
     let registration = ConnectionMonitor.shared.register(channel) { task.cancel() }
     defer { ConnectionMonitor.shared.unregister(registration) }
     return try await withTaskCancellationHandler {

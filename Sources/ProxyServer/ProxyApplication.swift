@@ -109,7 +109,10 @@ public struct ProxyApplication: Sendable {
             gracefulShutdownSignals: handlesSignals ? [.sigterm, .sigint] : [],
             logger: logger)
         configuration.maximumGracefulShutdownDuration = .milliseconds(Int64(drainSeconds * 1000))
-        try await ServiceGroup(configuration: configuration).run()
+        // Requests run on the event loops of their connections (EventLoopTaskExecutor).
+        try await withTaskExecutorPreference(EventLoopTaskExecutor.shared) {
+            try await ServiceGroup(configuration: configuration).run()
+        }
     }
 
     static func plain(_ json: String) -> Response {

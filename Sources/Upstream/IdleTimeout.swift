@@ -54,7 +54,7 @@ func withIdleTimeout<T: Sendable>(
     _ operation: @escaping @Sendable (IdleWatchdog) async throws -> T
 ) async throws -> T {
     let watchdog = IdleWatchdog()
-    let task = Task { try await operation(watchdog) }
+    let task = Task(executorPreference: EventLoopTaskExecutor.preferred) { try await operation(watchdog) }
     let timer = IdleTimer(watchdog: watchdog, seconds: seconds, heartbeat: heartbeat) { task.cancel() }
     let result = await withTaskCancellationHandler {
         await task.result

@@ -79,7 +79,7 @@ public struct MessagesService: MessagesServing {
     /// one answer (see ``ServerToolLoop``); any other request is one upstream round.
     public func stream(_ request: MessagesRequest, heartbeat: Duration?) async throws(UpstreamFailure) -> MessageEventStream {
         // Once per answer, not per server-tool round: later rounds carry the converted request.
-        let request = try convertingDocuments(request, roles: resolved())  // PDFs -> text or page images (Documents/)
+        let request = try await convertingDocumentsOffLoop(request)  // PDFs -> text or page images (Documents/)
         let tools = ServerToolSet(request)
         if tools.isEmpty { return try await streamRound(request, heartbeat: heartbeat) }
         let service = self

@@ -142,7 +142,7 @@ public struct UpstreamClient: Sendable {
         let (heads, headContinuation) = AsyncStream<UpstreamFailure?>.makeStream()
         let (chunks, chunkContinuation) = AsyncThrowingStream<UpstreamItem, any Error>.makeStream()
         let credit = ChunkCredit(limit: config.chunkReadAhead)
-        let producer = Task {
+        let producer = Task(executorPreference: EventLoopTaskExecutor.preferred) {
             await self.pump(
                 body: body, model: chat.model, context: (estimatedInputTokens, contextWindow), heartbeat: heartbeat,
                 head: headContinuation, chunks: chunkContinuation, credit: credit)

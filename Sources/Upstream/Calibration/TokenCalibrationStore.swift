@@ -3,12 +3,18 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// The ``TokenCalibration`` of one upstream, shared by every request of the process and kept
 /// in `$XDG_CACHE_HOME/nebius-chat/token-calibration.json` (beside `catalogue.json`), so what
 /// was learned survives restarts. The file names the base URL it belongs to: what one upstream
 /// taught is never used for another. A missing or unreadable file starts afresh.
+///
+/// The first update of a process is written at once (`ask` learns from one request); later
+/// ones at most once per ``saveDelay``, off the request's path (a busy `serve` would otherwise
+/// write and flush the file for every request).
 ///
 /// ```swift
 /// let store = TokenCalibrationStore(file: cacheDir + "/token-calibration.json", baseURL: url)
@@ -19,11 +25,20 @@ public final class TokenCalibrationStore: Sendable {
     /// `nil`: in memory only.
     public let file: String?
     public let baseURL: String
+    /// How long later updates wait to be written together.
+    public let saveDelay: TimeAmount
     private let state: Mutex<TokenCalibration?>
+    private let writes = Mutex(Writes())
 
-    public init(file: String?, baseURL: String) {
+    private struct Writes {
+        var savedOnce = false
+        var scheduled = false
+    }
+
+    public init(file: String?, baseURL: String, saveDelay: TimeAmount = .seconds(10)) {
         self.file = file
         self.baseURL = baseURL
+        self.saveDelay = saveDelay
         self.state = Mutex(nil)
     }
 
@@ -47,14 +62,41 @@ public final class TokenCalibrationStore: Sendable {
         calibration.scaled(estimate, model: model)
     }
 
-    /// Learns from one request and writes the file (a failed write only loses the update).
+    /// Learns from one request; the file is written now or soon (a failed write only loses the update).
     public func record(model: String, estimate: Int, upstream: Int) {
+        let changed = state.withLock { current in
+            var calibration = current ?? load() ?? TokenCalibration()
+            guard calibration.record(model: model, estimate: estimate, upstream: upstream) else { return false }
+            current = calibration
+            return true
+        }
+        guard changed, file != nil else { return }
+        enum Write { case now, later, alreadyPlanned }
+        let write = writes.withLock { writes -> Write in
+            if !writes.savedOnce {
+                writes.savedOnce = true
+                return .now
+            }
+            if writes.scheduled { return .alreadyPlanned }
+            writes.scheduled = true
+            return .later
+        }
+        switch write {
+        case .now: saveCurrent()
+        case .later:
+            MultiThreadedEventLoopGroup.singleton.next().scheduleTask(in: saveDelay) { [self] in
+                writes.withLock { $0.scheduled = false }
+                NIOThreadPool.singleton.submit { _ in self.saveCurrent() }  // file I/O off the event loop
+            }
+        case .alreadyPlanned: break
+        }
+    }
+
+    /// Writes what is known now, if anything was learned.
+    public func saveCurrent() {
         // Written under the lock, so that files are written in the order of the updates.
         state.withLock { current in
-            var calibration = current ?? load() ?? TokenCalibration()
-            guard calibration.record(model: model, estimate: estimate, upstream: upstream) else { return }
-            current = calibration
-            save(calibration)
+            if let current { save(current) }
         }
     }
 

@@ -39,7 +39,7 @@ struct ServerToolLoop: Sendable {
         let continuation = made.continuation
         stream.route = first.route
         let current = CurrentRound(first)
-        let task = Task { await run(first: first, current: current, continuation: continuation) }
+        let task = Task(executorPreference: EventLoopTaskExecutor.preferred) { await run(first: first, current: current, continuation: continuation) }
         continuation.onTermination = { _ in
             task.cancel()
             current.cancel()
