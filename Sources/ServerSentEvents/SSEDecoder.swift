@@ -28,9 +28,9 @@ public struct SSEDecoder: Sendable {
     }
 
     /// Bytes of the line being read.
-    private var line: [UInt8] = []
+    @usableFromInline var line: [UInt8] = []
     /// The previous push ended with `\r`: a `\n` at the start of the next one ends nothing.
-    private var afterCR = false
+    @usableFromInline var afterCR = false
     private var data: [UInt8] = []
     private var hasData = false
     private var eventName: String?
@@ -38,7 +38,9 @@ public struct SSEDecoder: Sendable {
 
     public init() {}
 
-    /// Decodes `bytes`, returning the events they complete.
+    /// Decodes `bytes`, returning the events they complete. Inlinable: specialised for the
+    /// caller's byte collection (a `ByteBufferView`), not walked through a generic witness per byte.
+    @inlinable
     public mutating func push<Bytes: Sequence>(_ bytes: Bytes) -> [Event] where Bytes.Element == UInt8 {
         var events: [Event] = []
         for byte in bytes {
@@ -69,7 +71,8 @@ public struct SSEDecoder: Sendable {
         return events
     }
 
-    private mutating func endLine(into events: inout [Event]) {
+    @usableFromInline
+    mutating func endLine(into events: inout [Event]) {
         defer { line.removeAll(keepingCapacity: true) }
         if atStart {
             atStart = false

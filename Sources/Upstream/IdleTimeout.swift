@@ -88,7 +88,7 @@ final class IdleTimer: Sendable {
         self.timeout = .nanoseconds(Int64(max(0.001, seconds) * 1e9))
         self.heartbeat = heartbeat
         self.expire = expire
-        self.eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        self.eventLoop = MultiThreadedEventLoopGroup.singleton.any()  // this thread's loop when on one: no wake-up of another
         schedule(at: wakeTime(now: .now))
     }
 
