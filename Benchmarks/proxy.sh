@@ -21,7 +21,7 @@
 #   (default .build-release-bench, kept apart from the debug build in .build); SERVE_BIN runs
 #   another nebius-chat binary (an earlier build, for before/after figures). QUICK=1 runs only
 #   the c=32 rows through serve (CPU per request, for iterating on a change; no table);
-#   QUICK="small stream20" only those rows.
+#   QUICK="small stream20" only those rows ("streams": the 1,000 streams and their peak RSS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
@@ -37,7 +37,8 @@ cleanup() {
 trap cleanup EXIT
 ulimit -n 65536 2>/dev/null || true
 
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --scratch-path "$scratch" --product nebius-chat >&2
+static=(); [ "$(uname)" = Linux ] && static=(--static-swift-stdlib)  # as scripts/chat and scripts/install build it
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release "${static[@]}" --scratch-path "$scratch" --product nebius-chat >&2
 gcc -O2 -o "$work/fast_upstream" Benchmarks/fast_upstream.c
 
 listening_url() {  # the first http://host:port that file $1 prints after "listening on"
@@ -163,7 +164,15 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024/1024)" GiB"}
 echo "upstream: Benchmarks/fast_upstream.c; relay: nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), 2 workers; $secs s per run"
 if [ -n "${QUICK:-}" ]; then
   [ "$QUICK" = 1 ] && QUICK="small stream stream20 large"
-  for scenario in $QUICK; do run "$scenario/serve/32" serve "$work/$scenario.json" 32 "$secs"; done
+  for scenario in $QUICK; do
+    if [ "$scenario" = streams ]; then
+      echo 5 >"/proc/$serve_pid/clear_refs" 2>/dev/null || true
+      run "streams/serve" serve "$work/slow.json" 1000 "$((secs + 5))" "message_stop"
+      echo "streams: peak RSS $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$serve_pid/status") MB" >&2
+    else
+      run "$scenario/serve/32" serve "$work/$scenario.json" 32 "$secs"
+    fi
+  done
   exit 0
 fi
 for scenario in small stream stream20 large; do
