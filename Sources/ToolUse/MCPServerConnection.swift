@@ -12,10 +12,9 @@ public enum MCPServerState: Sendable, Hashable {
     case ready
     /// It did not start; the reason says why (not tried again in this session).
     case failed(String)
-    /// It exited after starting; it is started again for the next prompt.
+    /// It went away after starting (a process that exited, an HTTP session that ended); it is
+    /// started again for the next prompt.
     case exited(String)
-    /// Its transport cannot be used here.
-    case unsupported(String)
     case stopped
 }
 
@@ -279,8 +278,8 @@ actor MCPServerConnection {
 
     var unavailableReason: String {
         switch state {
-        case .failed(let reason), .unsupported(let reason): return reason
-        case .exited(let status): return "it exited (\(status))"
+        case .failed(let reason): return reason
+        case .exited(let status): return "it went away (\(status))"
         case .stopped: return "it was stopped"
         default: return "it has not started"
         }
@@ -295,7 +294,6 @@ actor MCPServerConnection {
         if let process { await process.stop() }
         process = nil
         lifeline = nil
-        if case .unsupported = state { return }
         state = .stopped
     }
 

@@ -117,7 +117,7 @@ public actor MCPToolbox {
             let state = await connection.state
             let name = connection.config.name
             switch state {
-            case .failed(let reason), .unsupported(let reason):
+            case .failed(let reason):
                 if reported.insert(name).inserted { lines.append("MCP server \(name): \(reason)") }
             case .ready:
                 reported.remove(name)

@@ -197,7 +197,7 @@ def test_the_chat_calls_a_tool_over_http_lists_it_and_recovers_an_expired_sessio
     assert f"{server.url} answered 404 Not Found to the session id" in screen
     term.wait_for_prompt()
     ask(term, "/tools")
-    term.wait_for(re.compile(r"web\s+exited \(its session expired"))
+    term.wait_for(re.compile(r"web\s+gone: its session expired"))
     term.wait_for_prompt()
     sessions_before = {r["headers"].get("mcp-session-id") for r in server.requests()}
     upstream.enqueue(tool_call("mcp__web__fail", {"reason": "bad luck"}))

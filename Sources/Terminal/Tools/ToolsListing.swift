@@ -33,8 +33,7 @@ public enum ToolsListing {
         case .starting: return "starting"
         case .ready: return style.cyan("running")
         case .failed(let reason): return style.red("failed: ") + reason
-        case .exited(let status): return style.yellow("exited (\(status)); starts again with the next prompt")
-        case .unsupported(let reason): return style.yellow("not supported here: ") + reason
+        case .exited(let status): return style.yellow("gone: \(status); starts again with the next prompt")
         case .stopped: return style.dim("stopped")
         }
     }
