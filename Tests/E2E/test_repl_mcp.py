@@ -9,22 +9,12 @@ import json
 import os
 import re
 import sys
-import time
 
 from conftest import wait_until
+from mcp_support import cancel_a_hanging_call_then_add, tool_call, tool_messages, tool_text, write_config
 from repl_support import ask, start_chat
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mcp_servers", "calc_server.py")
-
-
-def tool_call(name, arguments):
-    return {"type": "tool_calls", "calls": [{"name": name, "arguments": arguments}]}
-
-
-def write_config(path, servers):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump({"mcpServers": servers}, f)
 
 
 def calc_entry(*extra_args, env=None):
@@ -33,17 +23,6 @@ def calc_entry(*extra_args, env=None):
 
 def user_config(isolated_env):
     return os.path.join(isolated_env.config_home, "nebius-chat", "mcp.json")
-
-
-def tool_messages(request):
-    return [m for m in request["body"]["messages"] if m["role"] == "tool"]
-
-
-def tool_text(message):
-    content = message["content"]
-    if isinstance(content, str):
-        return content
-    return "".join(part.get("text", "") for part in content if part.get("type") == "text")
 
 
 def process_alive(pid):
@@ -165,21 +144,7 @@ def test_ctrl_c_cancels_a_tool_call(upstream, terminal, isolated_env):
     write_config(user_config(isolated_env), {"calc": calc_entry()})
     upstream.enqueue(tool_call("mcp__calc__hang", {}))
     term = start_chat(terminal, "--yes", env=dict(isolated_env.env, MCP_TOOL_TIMEOUT="60"))
-    ask(term, "hang")
-    term.wait_for("→ calc.hang {}")
-    time.sleep(0.3)
-    started = time.monotonic()
-    term.press("C-c")
-    term.wait_for("[interrupted]", timeout=10)
-    term.wait_for_prompt(timeout=10)
-    assert time.monotonic() - started < 10
-    assert "← error: cancelled by the user" in term.screen()
-    # The turn stopped: no follow-up request went upstream with the cancelled result.
-    assert len(upstream.chat_requests()) == 1
-    # The server is still usable.
-    upstream.enqueue(tool_call("mcp__calc__add", {"a": 20, "b": 22}))
-    ask(term, "add")
-    term.wait_for("The tool returned: 42")
+    cancel_a_hanging_call_then_add(term, upstream, "calc")
 
 
 def test_ask_tools_yes_runs_the_call_without_a_terminal(upstream, isolated_env):

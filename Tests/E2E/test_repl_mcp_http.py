@@ -18,31 +18,11 @@ import urllib.request
 import pytest
 
 from conftest import wait_until
+from mcp_support import cancel_a_hanging_call_then_add, tool_call, tool_messages, tool_text, write_config
 from repl_support import ask, start_chat
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mcp_servers", "http_calc_server.py")
 TOKEN = "http-bearer-secret-77"
-
-
-def tool_call(name, arguments):
-    return {"type": "tool_calls", "calls": [{"name": name, "arguments": arguments}]}
-
-
-def tool_messages(request):
-    return [m for m in request["body"]["messages"] if m["role"] == "tool"]
-
-
-def tool_text(message):
-    content = message["content"]
-    if isinstance(content, str):
-        return content
-    return "".join(part.get("text", "") for part in content if part.get("type") == "text")
-
-
-def write_config(path, servers):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump({"mcpServers": servers}, f)
 
 
 class HTTPServer:
@@ -220,19 +200,7 @@ def test_ctrl_c_cancels_a_call_over_http_and_the_server_stays_usable(upstream, t
     write_config(os.path.join(isolated_env.config_home, "nebius-chat", "mcp.json"), {"web": entry(server.url)})
     upstream.enqueue(tool_call("mcp__web__hang", {}))
     term = start_chat(terminal, "--yes", env=env_with_token(isolated_env, MCP_TOOL_TIMEOUT="60"))
-    ask(term, "hang")
-    term.wait_for("→ web.hang {}")
-    time.sleep(0.3)
-    started = time.monotonic()
-    term.press("C-c")
-    term.wait_for("[interrupted]", timeout=10)
-    term.wait_for_prompt(timeout=10)
-    assert time.monotonic() - started < 10
-    assert "← error: cancelled by the user" in term.screen()
-    assert len(upstream.chat_requests()) == 1
-    upstream.enqueue(tool_call("mcp__web__add", {"a": 20, "b": 22}))
-    ask(term, "add")
-    term.wait_for("The tool returned: 42")
+    cancel_a_hanging_call_then_add(term, upstream, "web")
     # The same session served both calls.
     sessions = {r["headers"].get("mcp-session-id") for r in server.requests() if r["method"] == "POST"} - {None}
     assert len(sessions) == 1

@@ -4,7 +4,6 @@ Tools: add (a + b), crash (the process exits mid-call), hang (never answers), fa
 reports an error), dot (a 1x1 PNG image). `--crash-on-start` exits before the handshake.
 Whatever the server receives in the environment variable CALC_SECRET is never printed.
 """
-import asyncio
 import base64
 import os
 import sys
@@ -18,7 +17,7 @@ if "--crash-on-start" in sys.argv:
     sys.exit(3)
 
 from mcp.server.mcpserver import Image, MCPServer  # noqa: E402
-from mcp.server.mcpserver.exceptions import ToolError  # noqa: E402
+from calc_tools import add_calc_tools  # noqa: E402
 
 server = MCPServer("calc")
 
@@ -27,10 +26,7 @@ DOT = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
 
-@server.tool()
-def add(a: int, b: int) -> int:
-    """Adds two whole numbers."""
-    return a + b
+add_calc_tools(server, "calc")
 
 
 @server.tool()
@@ -38,19 +34,6 @@ def crash() -> str:
     """Exits the server process in the middle of the call."""
     print("calc: crashing on purpose", file=sys.stderr, flush=True)
     os._exit(7)
-
-
-@server.tool()
-async def hang() -> str:
-    """Never answers."""
-    await asyncio.sleep(3600)
-    return "unreachable"
-
-
-@server.tool()
-def fail(reason: str = "no reason") -> str:
-    """Reports an error."""
-    raise ToolError(f"calc cannot do that: {reason}")
 
 
 @server.tool()

@@ -11,14 +11,14 @@ A GET of /forget makes the next request that carries a session id answer 404, as
 that has forgotten the session does.
 """
 import argparse
-import asyncio
 import json
 import os
 import socket
 
 import uvicorn
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+
+from calc_tools import add_calc_tools
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--port-file", required=True)
@@ -30,24 +30,7 @@ options = parser.parse_args()
 server = MCPServer("httpcalc")
 
 
-@server.tool()
-def add(a: int, b: int) -> int:
-    """Adds two whole numbers."""
-    return a + b
-
-
-@server.tool()
-async def hang() -> str:
-    """Never answers."""
-    await asyncio.sleep(3600)
-    return "unreachable"
-
-
-@server.tool()
-def fail(reason: str = "no reason") -> str:
-    """Reports an error."""
-    raise ToolError(f"httpcalc cannot do that: {reason}")
-
+add_calc_tools(server, "httpcalc")
 
 app = server.streamable_http_app(json_response=options.json_response)
 forget = {"next": False}
