@@ -141,7 +141,7 @@ def test_memory_is_given_back_once_idle_after_a_burst():
     with running_proxy({"MEMORY_TRIM_INTERVAL": "1"}) as (url, _, log):
         pid = serve_support.current_proxy_pid
         start = vm_kb(pid, "VmRSS")
-        content = '[[script:text text="' + "ab" * 200 + '" chunks=200 delay=0.005]] go'
+        content = '[[script:text text="' + "ab" * 20000 + '" chunks=200 delay=0.01]] go'
         results, violations = [], []
         threads = [threading.Thread(target=lambda: results.append(_stream_to_end(url, content, violations)))
                    for _ in range(400)]
