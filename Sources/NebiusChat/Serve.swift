@@ -45,7 +45,7 @@ struct Serve {
                 ?? "nebius-chat: the server stopped: \(error)")
             throw ExitCode(1)
         }
-        service.calibration.saveCurrent()  // what the last seconds taught (written at most every 10 s)
+        service.calibration.savePending()  // what the last seconds taught (written at most every 10 s)
         try await httpClient.shutdown()
     }
 

@@ -27,6 +27,11 @@ import Translation
             .appendingPathComponent("catalogue-tests-\(UUID().uuidString)/nebius-chat/catalogue.json").path
     }
 
+    /// Removes the folder `cacheFile()` made for `path`.
+    static func remove(_ path: String) {
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().deletingLastPathComponent().path)
+    }
+
     /// Counts fetches and answers with `answer` (a failure when `nil`).
     final class Source: Sendable {
         let fetches = Mutex(0)
@@ -57,6 +62,7 @@ import Translation
 
     @Test func diskCacheRoundTrip() async throws {
         let path = Self.cacheFile()
+        defer { Self.remove(path) }
         let first = ModelCatalogue(baseURL: "http://a/v1", cacheFile: path, logger: Self.logger, fetch: Source(Self.models).fetch)
         #expect(first.current == nil)
         let fetched = try await first.refreshed()
@@ -81,6 +87,7 @@ import Translation
 
     @Test func offlineFromTheCache() async throws {
         let path = Self.cacheFile()
+        defer { Self.remove(path) }
         _ = try await ModelCatalogue(baseURL: "u", cacheFile: path, logger: Self.logger, now: { 0 }, fetch: Source(Self.models).fetch)
             .refreshed()
         // Two days later, the upstream cannot be reached: the stale cache still serves.
@@ -91,13 +98,16 @@ import Translation
         #expect(refreshed.fromCache)
         #expect(refreshed.models == Self.models)
         // With no cache at all, the failure is the caller's to report.
-        let nothing = ModelCatalogue(baseURL: "u", cacheFile: Self.cacheFile(), logger: Self.logger, fetch: Source(nil).fetch)
+        let nowhere = Self.cacheFile()
+        defer { Self.remove(nowhere) }
+        let nothing = ModelCatalogue(baseURL: "u", cacheFile: nowhere, logger: Self.logger, fetch: Source(nil).fetch)
         await #expect(throws: UpstreamFailure.self) { _ = try await nothing.refreshed() }
         #expect(await nothing.models(waitingAtMost: .milliseconds(100)) == nil)
     }
 
     @Test func staleCacheIsRefreshedInTheBackground() async throws {
         let path = Self.cacheFile()
+        defer { Self.remove(path) }
         _ = try await ModelCatalogue(baseURL: "u", cacheFile: path, logger: Self.logger, now: { 0 }, fetch: Source(Self.models).fetch)
             .refreshed()
         let newer = [CatalogueModel(id: "moonshotai/Kimi-K3", contextLength: 1_000_000, acceptsImages: true)] + Self.models

@@ -107,6 +107,23 @@ struct TokenCalibrationStoreTests {
         #expect(calibration.recent == ["m"])
     }
 
+    @Test func laterUpdatesWaitAndAreWrittenAtTheEnd() throws {
+        let file = temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: file).deletingLastPathComponent().path) }
+        let store = TokenCalibrationStore(file: file, baseURL: "u", saveDelay: .seconds(600))
+        store.record(model: "m", estimate: 1000, upstream: 1300)
+        #expect(TokenCalibrationStore(file: file, baseURL: "u").scaled(100, model: "m") == 130, "the first update is written at once")
+        store.record(model: "m", estimate: 1000, upstream: 1700)
+        let before = TokenCalibrationStore(file: file, baseURL: "u").scaled(100, model: "m")
+        #expect(before == 130, "a later one waits")
+        store.savePending()
+        #expect(TokenCalibrationStore(file: file, baseURL: "u").scaled(100, model: "m") > before, "and is written as the process ends")
+        // Nothing waits any more: a second call writes nothing.
+        try FileManager.default.removeItem(atPath: file)
+        store.savePending()
+        #expect(!FileManager.default.fileExists(atPath: file))
+    }
+
     @Test func theFileSitsBesideTheCatalogue() {
         #expect(TokenCalibrationStore.file(besideCatalogue: "/home/u/.cache/nebius-chat/catalogue.json")
             == "/home/u/.cache/nebius-chat/token-calibration.json")

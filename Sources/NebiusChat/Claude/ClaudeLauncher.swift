@@ -83,6 +83,7 @@ struct ClaudeLauncher {
         server.cancel()
         _ = await server.value
         try? await httpClient.shutdown()
+        service.calibration.savePending()
         logger.info("Claude Code exited with status \(status)")
         return status
     }

@@ -12,12 +12,14 @@ struct TerminalUpstream {
     let client: UpstreamClient
     let catalogue: ModelCatalogue
 
-    /// Runs `body` with a connected upstream, then closes the connection pool.
+    /// Runs `body` with a connected upstream, then closes the connection pool and writes what
+    /// the token calibration learned in its last seconds.
     static func with<T>(settings: Settings, _ body: (TerminalUpstream) async throws -> T) async throws -> T {
         let httpClient = UpstreamClient.makeHTTPClient(config: settings.upstream)
         let service = settings.makeService(httpClient: httpClient, logger: terminalLogger())
         let upstream = TerminalUpstream(
             service: service, client: service.client, catalogue: service.catalogue ?? .fixed([]))
+        defer { service.calibration.savePending() }
         do {
             let result = try await body(upstream)
             try? await httpClient.shutdown()

@@ -92,6 +92,15 @@ public final class TokenCalibrationStore: Sendable {
         }
     }
 
+    /// Writes an update that is still waiting for its delay; a process calls it as it ends.
+    public func savePending() {
+        let pending = writes.withLock { writes in
+            defer { writes.scheduled = false }
+            return writes.scheduled
+        }
+        if pending { saveCurrent() }
+    }
+
     /// Writes what is known now, if anything was learned.
     public func saveCurrent() {
         // Written under the lock, so that files are written in the order of the updates.
