@@ -124,6 +124,15 @@ LUA
   echo "$script"
 }
 
+peak_anon() {  # samples RssAnon of pid $1 every 100 ms into file $2 (the highest, in MB) until killed
+  local peak=0 now
+  while now=$(awk '/RssAnon/ {print int($2 / 1024)}' "/proc/$1/status" 2>/dev/null); do
+    [ "${now:-0}" -gt "$peak" ] && { peak=$now; echo "$peak" >"$2"; }
+    sleep 0.1
+  done
+}
+file_rss() { awk '/RssFile/ {print int($2 / 1024)}' "/proc/$1/status"; }  # the binary's and libraries' mapped pages, MB
+
 cpu() {  # CPU seconds used so far by processes $@ (user + system)
   local total=0 pid
   for pid in "$@"; do
@@ -167,8 +176,10 @@ if [ -n "${QUICK:-}" ]; then
   for scenario in $QUICK; do
     if [ "$scenario" = streams ]; then
       echo 5 >"/proc/$serve_pid/clear_refs" 2>/dev/null || true
+      peak_anon "$serve_pid" "$work/anon" & sampler=$!
       run "streams/serve" serve "$work/slow.json" 1000 "$((secs + 5))" "message_stop"
-      echo "streams: peak RSS $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$serve_pid/status") MB" >&2
+      kill "$sampler" 2>/dev/null || true
+      echo "streams: peak RSS $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$serve_pid/status") MB (anonymous $(cat "$work/anon") MB at most, mapped files $(file_rss "$serve_pid") MB)" >&2
     else
       run "$scenario/serve/32" serve "$work/$scenario.json" 32 "$secs"
     fi
@@ -183,8 +194,12 @@ for scenario in small stream stream20 large; do
 done
 echo 5 >"/proc/$serve_pid/clear_refs" 2>/dev/null || true  # peak RSS from here on
 run "streams/nginx" nginx "$work/slow.json" 1000 "$((secs + 5))" "[DONE]"
+peak_anon "$serve_pid" "$work/anon" & sampler=$!
 run "streams/serve" serve "$work/slow.json" 1000 "$((secs + 5))" "message_stop"
+kill "$sampler" 2>/dev/null || true
 serve_hwm=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$serve_pid/status")
+serve_anon=$(cat "$work/anon" 2>/dev/null || echo "?")
+serve_file=$(file_rss "$serve_pid")
 nginx_rss=0
 for pid in $(nginx_pids); do nginx_rss=$((nginx_rss + $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status"))); done
 
@@ -213,3 +228,4 @@ echo "| CPU per streamed chunk ((stream20 - stream) / 19) | $nginx_chunk us | $p
 echo "| 77 KB Claude Code body: serve CPU per request | | ${CPU[large/serve/32]} us | <= 600 us | $(verdict "$((CPU[large/serve/32] <= 600))") |"
 echo "| 1,000 streams of 200 chunks: completed / incomplete / errors | ${TOTAL[streams/nginx]} / ${INCOMPLETE[streams/nginx]:-?} / ${ERRS[streams/nginx]} | ${TOTAL[streams/serve]} / ${INCOMPLETE[streams/serve]:-?} / ${ERRS[streams/serve]} | zero errors | $(verdict "$(( ERRS[streams/serve] == 0 && ${INCOMPLETE[streams/serve]:-1} == 0 ))") |"
 echo "| 1,000 streams: peak RSS | $nginx_rss MB | $serve_hwm MB | < 100 MB | $(verdict "$((serve_hwm < 100))") |"
+echo "| 1,000 streams: of serve's RSS, peak anonymous memory / mapped files (the binary's own pages) | | $serve_anon / $serve_file MB | | |"

@@ -25,7 +25,7 @@ public enum TokenEstimator {
             // A server tool goes upstream as a small function tool (ServerToolKind.clientTool).
             if !tool.isClientTool { total += 60; continue }
             total += 20 + textTokens(tool.name) + textTokens(tool.description ?? "")
-            if let schema = tool.inputSchema { total += textTokens(schema.compactText) }
+            if let schema = tool.inputSchema { total += tokens(UTF8Tally(json: schema)) }
         }
         return total
     }
@@ -41,24 +41,23 @@ public enum TokenEstimator {
             case .base64(_, let data): return data.utf8.count / 8
             case .url: return 1600
             }
-        case .toolUse(let use): return 10 + textTokens(use.name) + textTokens(use.input.compactText)
+        case .toolUse(let use): return 10 + textTokens(use.name) + tokens(UTF8Tally(json: use.input))
         case .toolResult(let result): return 10 + result.content.reduce(0) { $0 + blockTokens($1) }
         case .thinking(let t): return textTokens(t.thinking)
         case .redactedThinking(let data): return data.utf8.count / 4
-        case .unknown(_, let raw): return textTokens(raw.compactText)
+        case .unknown(_, let raw): return tokens(UTF8Tally(json: raw))
         }
     }
 
     /// Tokens of a piece of text (see the type's notes for the rule).
     public static func textTokens(_ text: String) -> Int {
-        var ascii = 0
-        var other = 0
-        // Over the UTF-8 bytes (a scalar walk costs several times more on long prompts): a byte
-        // below 0x80 is an ASCII scalar, one from 0xC0 up starts a non-ASCII scalar.
-        for byte in text.utf8 {
-            if byte < 0x80 { ascii += 1 } else if byte >= 0xC0 { other += 1 }
-        }
-        return (ascii + 3) / 4 + (other * 2 + 2) / 3
+        tokens(UTF8Tally(text))
+    }
+
+    /// Counted over UTF-8 bytes (a scalar walk costs several times more on long prompts); JSON
+    /// is tallied as its compact text without writing it.
+    static func tokens(_ tally: UTF8Tally) -> Int {
+        (tally.ascii + 3) / 4 + (tally.leading * 2 + 2) / 3
     }
 
     static func imageTokens(_ source: ImageSource) -> Int {
