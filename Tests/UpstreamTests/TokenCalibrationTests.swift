@@ -124,6 +124,18 @@ struct TokenCalibrationStoreTests {
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
+    @Test func aForeignOrMissingFileIsReadOnceNotPerRequest() throws {
+        let file = temporaryFile()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: file).deletingLastPathComponent().path) }
+        TokenCalibrationStore(file: file, baseURL: "https://other/v1").record(model: "m", estimate: 1000, upstream: 1300)
+        let store = TokenCalibrationStore(file: file, baseURL: "u")
+        #expect(store.scaled(100, model: "m") == 100, "another upstream's file is not used")
+        // A file that would now match is not read again: the first read stands for the process.
+        TokenCalibrationStore(file: file, baseURL: "u").record(model: "m", estimate: 1000, upstream: 1500)
+        #expect(store.scaled(100, model: "m") == 100)
+        #expect(TokenCalibrationStore(file: file, baseURL: "u").scaled(100, model: "m") == 150)
+    }
+
     @Test func theFileSitsBesideTheCatalogue() {
         #expect(TokenCalibrationStore.file(besideCatalogue: "/home/u/.cache/nebius-chat/catalogue.json")
             == "/home/u/.cache/nebius-chat/token-calibration.json")

@@ -49,11 +49,13 @@ public final class TokenCalibrationStore: Sendable {
         return url.appendingPathComponent("token-calibration.json").path
     }
 
-    /// What is known now (read from disk on first use).
+    /// What is known now (read from disk on first use; a missing or foreign file is not read again).
     public var calibration: TokenCalibration {
         state.withLock { current in
-            if current == nil { current = load() }
-            return current ?? TokenCalibration()
+            if let current { return current }
+            let loaded = load() ?? TokenCalibration()
+            current = loaded
+            return loaded
         }
     }
 
@@ -66,9 +68,9 @@ public final class TokenCalibrationStore: Sendable {
     public func record(model: String, estimate: Int, upstream: Int) {
         let changed = state.withLock { current in
             var calibration = current ?? load() ?? TokenCalibration()
-            guard calibration.record(model: model, estimate: estimate, upstream: upstream) else { return false }
+            let changed = calibration.record(model: model, estimate: estimate, upstream: upstream)
             current = calibration
-            return true
+            return changed
         }
         guard changed, file != nil else { return }
         enum Write { case now, later, alreadyPlanned }

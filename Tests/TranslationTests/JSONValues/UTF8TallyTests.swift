@@ -31,6 +31,17 @@ struct UTF8TallyTests {
         #expect(UTF8Tally(json: value) == Self.counted(value.compactText))
     }
 
+    @Test("escapes and multi-byte scalars at every offset of the eight-byte words")
+    func everyOffset() {
+        let piece = "ab\"c\\d\u{1}éf🎉\t/日"
+        for prefix in 0..<16 {
+            let text = String(repeating: "x", count: prefix) + String(repeating: piece, count: 7)
+            #expect(UTF8Tally(text) == Self.counted(text))
+            let value = JSONValue.string(text)
+            #expect(UTF8Tally(json: value) == Self.counted(value.compactText))
+        }
+    }
+
     @Test("every tool schema and tool input of the captured Claude Code requests")
     func capturedRequests() throws {
         var folder = URL(fileURLWithPath: #filePath)
