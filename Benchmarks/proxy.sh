@@ -13,7 +13,8 @@
 #   77 KB     the largest Claude Code request in Tests/Fixtures/claude-code/, streamed;
 # at c=1 (latency p50/p99; "added" is the hop minus the upstream direct) and at c=32 (req/s,
 # CPU per request of the hop process); then 1,000 concurrent streams of 200 chunks 10 ms apart
-# (~2 s each): completed, incomplete (no final event), errors, peak RSS.
+# (~2 s each): completed, incomplete (no final event), errors, peak RSS (and of it, the peak of
+# anonymous memory and the mapped files: the binary's own pages).
 # The summary table at the end checks the targets in BENCHMARKS.md.
 #
 # Needs wrk, nginx and gcc. Usage: Benchmarks/proxy.sh [seconds-per-run]
