@@ -1,6 +1,6 @@
 """The chat's context window in tmux against the scripted upstream: `/usage` shows the window,
-`/compact` replaces the older turns with a summary (the originals stay in the session file and are
-never sent again), the chat compacts on its own near a small window, and an upstream overflow
+`/compact` replaces the older turns with a summary (the originals stay in the session file, are
+never sent again, and `/archive` lists them), the chat compacts on its own near a small window, and an upstream overflow
 compacts once and sends again (a second overflow is reported)."""
 import json
 import os
@@ -83,6 +83,15 @@ def test_compact_keeps_the_original_turns_on_disk_and_never_sends_them_again(ups
 
     answer_and_wait(upstream, term, "fourth question")
     assert "first question" not in all_texts(upstream.chat_requests()[-1]), "the archive is never sent"
+
+    # /archive shows what the compaction replaced, without asking the model.
+    before = chat_count(upstream)
+    ask(term, "/archive")
+    listing = term.wait_for(re.compile(r"\(shortened; the original turns are kept in ~/\S+\.json"))
+    term.wait_for_prompt()
+    assert re.search(r"Compacted \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: 1 exchange", listing)
+    assert "> first question" in listing
+    assert chat_count(upstream) == before
 
     # --continue keeps the archive, says so, and still does not send it.
     ask(term, "/exit")

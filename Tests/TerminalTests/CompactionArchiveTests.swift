@@ -95,4 +95,35 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(names.contains { $0.hasPrefix("bad.json.corrupt-") })
     }
+
+    @Test func archiveListsEachCompactionWithItsTimeAndALineOrTwoPerMessage() throws {
+        var s = session(["one", "two", "three"])
+        Compaction.compact(&s, split: try #require(Compaction.split(s.messages, keepExchanges: 2)), summary: "S1",
+                           now: Date(timeIntervalSince1970: 1_750_000_600))
+        s.messages += [user("four question"), assistant("four answer\nline 2\nline 3")]
+        Compaction.compact(&s, split: try #require(Compaction.split(s.messages, keepExchanges: 1)), summary: "S2",
+                           now: Date(timeIntervalSince1970: 1_750_003_600))
+        let listing = ArchiveLine.listing(s.archived)
+        #expect(listing == [
+            .heading("Compacted 2025-06-15T15:16:40Z: 1 exchange"),
+            .prompt("one question"), .answer("one answer"),
+            .heading("Compacted 2025-06-15T16:06:40Z: 2 exchanges"),
+            .prompt("two question"), .answer("two answer"),
+            .prompt("three question"), .answer("three answer"),
+        ])
+        #expect(SlashCommand.parse("/archive") == .archive)
+        #expect(SlashCommand.catalogue.contains { $0.name == "/archive" })
+    }
+
+    @Test func archiveNamesToolCallsAndShortensLongAnswers() {
+        let call = Message(role: .assistant, content: [.text(TextBlock(text: "Let me add.")),
+                                                       .toolUse(ToolUseBlock(id: "t1", name: "mcp__calc__add", input: ["a": 1]))])
+        let result = Message(role: .user, content: [.toolResult(ToolResultBlock(toolUseID: "t1", content: [.text(TextBlock(text: "3"))]))])
+        let long = assistant("a\nb\nc")
+        let entry = CompactedTurns(compacted: Date(timeIntervalSince1970: 0), summary: "S", messages: [user("add"), call, result, long])
+        #expect(ArchiveLine.listing([entry]) == [
+            .heading("Compacted 1970-01-01T00:00:00Z: 1 exchange"),
+            .prompt("add"), .answer("Let me add. [called mcp__calc__add]"), .prompt("[tool result]"), .answer("a\nb …"),
+        ])
+    }
 }

@@ -50,6 +50,8 @@ extension ChatREPL {
             load(name)
         case .sessions:
             listSessions()
+        case .archive:
+            showArchive()
         case .usage:
             let prices = await catalogue?.prices() ?? [:]
             for line in conversation.session.usage.summary(prices: prices) { out.line(line) }

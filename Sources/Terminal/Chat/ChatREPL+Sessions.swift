@@ -103,3 +103,22 @@ extension ChatREPL {
         }
     }
 }
+
+extension ChatREPL {
+    /// `/archive`: what compactions replaced, a line or two per message, and where it all is.
+    func showArchive() {
+        let archived = conversation.session.archived
+        guard !archived.isEmpty else {
+            note("Nothing in this conversation was compacted (/compact summarises the older turns).")
+            return
+        }
+        for line in ArchiveLine.listing(archived) {
+            switch line {
+            case .heading(let text): out.line(style.bold(text))
+            case .prompt(let text): out.line(style.dim("> ") + text)
+            case .answer(let text): out.line(style.dim(text))
+            }
+        }
+        note("(shortened; \(archiveNote))")
+    }
+}

@@ -19,6 +19,8 @@ public enum SlashCommand: Sendable, Hashable {
     case save(String)
     case load(String)
     case sessions
+    /// The turns compactions replaced with a summary (kept in the session, never sent again).
+    case archive
     case usage
     case think(Bool?)
     /// MCP tools: `/tools [auto|ask]`.
@@ -52,6 +54,7 @@ public enum SlashCommand: Sendable, Hashable {
         ("/sessions", "/sessions", "list saved conversations, newest first"),
         ("/usage", "/usage", "tokens used in this conversation, the cost when prices are known, and the context window"),
         ("/compact", "/compact [FOCUS]", "summarise the older turns to free the context window (keeps the last two exchanges)"),
+        ("/archive", "/archive", "show the turns compactions replaced with a summary (kept, never sent again)"),
         ("/think", "/think on|off", "show or hide the model's reasoning"),
         ("/tools", "/tools [auto|ask]", "list the MCP servers and their tools; auto runs calls without asking"),
         ("/markdown", "/markdown [on|off]", "render answers' markdown (bold, code, tables) or print the raw text"),
@@ -78,6 +81,7 @@ public enum SlashCommand: Sendable, Hashable {
         case "/file", "/attach":
             return words.isEmpty ? .invalid("usage: /file PATH... (text files or PDFs)") : .file(words)
         case "/compact": return .compact(rest.isEmpty ? nil : rest)
+        case "/archive", "/archived": return .archive
         case "/model": return .model(words.first)
         case "/system":
             if rest.isEmpty { return .system(.show) }

@@ -26,3 +26,48 @@ public struct CompactedTurns: Sendable, Hashable, Codable {
         self.messages = messages
     }
 }
+
+/// One line of `/archive`: what each compaction replaced, a line or two per message.
+public enum ArchiveLine: Sendable, Hashable {
+    /// `Compacted 2025-01-01T12:30:00Z: 3 exchanges`.
+    case heading(String)
+    case prompt(String)
+    case answer(String)
+
+    /// The listing of `archived`, oldest compaction first.
+    public static func listing(_ archived: [CompactedTurns], lines: Int = 2) -> [ArchiveLine] {
+        var listing: [ArchiveLine] = []
+        for entry in archived {
+            let prompts = entry.messages.filter(Conversation.isPrompt).count
+            listing.append(.heading("Compacted \(entry.compacted.formatted(.iso8601)): \(prompts) exchange\(prompts == 1 ? "" : "s")"))
+            for message in entry.messages {
+                let text = Self.shortened(Self.text(of: message), lines: lines)
+                if text.isEmpty { continue }
+                listing.append(message.role == .user ? .prompt(text) : .answer(text))
+            }
+        }
+        return listing
+    }
+
+    /// The text of a message, with tool calls, results and attachments named in brackets.
+    static func text(of message: Message) -> String {
+        message.content.map { block -> String in
+            switch block {
+            case .text(let b): b.text
+            case .image: "[image]"
+            case .document: "[document]"
+            case .toolUse(let use): "[called \(use.name)]"
+            case .toolResult(let result): result.isError ? "[tool error]" : "[tool result]"
+            case .thinking, .redactedThinking: ""
+            case .unknown(let type, _): "[\(type)]"
+            }
+        }.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    static func shortened(_ text: String, lines: Int) -> String {
+        let all = text.split(separator: "\n", omittingEmptySubsequences: true)
+        var kept = all.prefix(lines).map { $0.count > 200 ? $0.prefix(199) + "…" : $0 }.joined(separator: "\n")
+        if all.count > lines { kept += " …" }
+        return kept
+    }
+}
