@@ -27,8 +27,9 @@ public struct FetchedPage: Sendable, Hashable {
 
 /// Fetches a page for `web_fetch`: http(s) only, at most 5 redirects, a time and a size
 /// limit, and the SSRF guard on every hop (the host is resolved here and every address is
-/// checked with ``AddressGuard``; a plain-http request then connects to the checked address
-/// itself, so a second DNS answer cannot point it elsewhere).
+/// checked with ``AddressGuard``; the request then connects to the checked address itself, so
+/// a second DNS answer cannot point it elsewhere: plain http by address with a `Host` header,
+/// https by name for TLS with the connection pinned to the address).
 ///
 /// ```swift
 /// let fetcher = PageFetcher(config: webTools, logger: logger)
@@ -49,13 +50,16 @@ public struct PageFetcher: Sendable {
 
     /// The process-wide client for fetching: redirects off (they are followed here, each one
     /// checked), no retries of connection attempts. Never shut down, like `HTTPClient.shared`.
-    public static let sharedHTTPClient: HTTPClient = {
+    public static let sharedHTTPClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+
+    /// Redirects off (they are followed here, each one checked), no retries of connection attempts.
+    static var clientConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .enabled(limit: .ratio(50))
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+        return configuration
+    }
 
     public init(
         config: WebToolsConfig, httpClient: HTTPClient = PageFetcher.sharedHTTPClient,
@@ -224,13 +228,28 @@ struct HTTPPageTransport: PageTransport {
     let maxBytes: Int
 
     func get(_ url: WebURL, connectingTo address: IPAddress?) async throws -> PageResponse {
+        if url.scheme == "https", let address, IPAddress(url.host) == nil {
+            // TLS needs the name (SNI, the certificate) and the connection the checked address:
+            // AsyncHTTPClient's dnsOverride does both, but is set per client, so this fetch gets its own.
+            var configuration = PageFetcher.clientConfiguration
+            configuration.dnsOverride = [url.host: address.description]
+            configuration.timeout.connect = .milliseconds(Int64(timeout * 1000))
+            let pinned = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            // Closing a connection that hangs in its handshake waits for it: not on the answer's path.
+            defer { Task { try? await pinned.shutdown() } }
+            return try await send(url, hostHeader: nil, with: pinned)
+        }
         var target = url
         var hostHeader: String?
-        // Plain http connects to the address that was checked; https needs the name for TLS.
+        // Plain http connects to the address that was checked, naming the host in `Host`.
         if url.scheme == "http", let address, IPAddress(url.host) == nil {
             hostHeader = url.port.map { "\(url.host):\($0)" } ?? url.host
             target.host = address.description
         }
+        return try await send(target, hostHeader: hostHeader, with: httpClient)
+    }
+
+    private func send(_ target: WebURL, hostHeader: String?, with httpClient: HTTPClient) async throws -> PageResponse {
         var request = HTTPClientRequest(url: target.description)
         request.method = .GET
         if let hostHeader { request.headers.replaceOrAdd(name: "Host", value: hostHeader) }
