@@ -279,13 +279,16 @@ def kill_during_session_writes(upstream, isolated_env):
     assert user_texts(request) == [u for u, _ in known] + ['after the crashes [[script:text text="still here"]]']
     turns, _ = read_turns(path)
     assert turns == known + [('after the crashes [[script:text text="still here"]]', "still here")]
+    # Its save removes what the killed processes left (their pids no longer run).
+    remaining = [f for f in session_files(directory) if f != SESSION + ".json"]
+    assert remaining == [], f"temporary files of killed processes survived a clean save: {remaining}"
 
     summary = (f"session file {size / 1e6:.1f} MB; clean turn {turn_seconds * 1000:.0f} ms, temporary file alive "
                f"{write_window * 1000:.0f} ms; {stats['kills']} kills: {stats['kill_with_temp_present']} with the "
                f"temporary file present, {stats['turn_saved_before_kill']} after the rename; the turn was in the file "
                f"after {stats['turn_in_file']}, not after {stats['turn_not_in_file']}; file always valid. Left behind: "
                f"{len(leftovers)} temporary files ({partial} partial JSON), {leftover_bytes / 1e6:.1f} MB, "
-               f"never removed (one name per pid)")
+               f"all removed by the next clean save")
     print("\n" + summary)
     warnings.warn(summary)
 
