@@ -42,39 +42,6 @@ struct TokenCalibrationTests {
         #expect(kept)
     }
 
-    @Test func aLineLearnsTheTemplateTokensSoShortRequestsComeOutRightToo() throws {
-        // A tokenizer 1.37 times as dense as the estimate, plus 40 tokens of chat template.
-        func upstream(_ estimate: Int) -> Int { Int((Double(estimate) * 1.37 + 40).rounded()) }
-        var calibration = TokenCalibration()
-        for estimate in [12, 9000, 30, 11_000, 15, 2000] {
-            let kept = calibration.record(model: "m", estimate: estimate, upstream: upstream(estimate))
-            #expect(kept)
-        }
-        let line = try #require(calibration.line(model: "m"))
-        #expect(abs(line.slope - 1.37) < 0.01 && abs(line.offset - 40) < 2)
-        for estimate in [20, 500, 10_000] {
-            let error = abs(Double(calibration.scaled(estimate, model: "m")) / Double(upstream(estimate)) - 1)
-            #expect(error < 0.03, "estimate \(estimate)")
-        }
-        // A ratio alone would have put the short one far off.
-        let ratio = try #require(calibration.ratio(model: "m"))
-        #expect(abs(Double(20) * ratio / Double(upstream(20)) - 1) > 0.3)
-    }
-
-    @Test func aShortRequestThatIsMostlyTemplateIsKept() {
-        var calibration = TokenCalibration()
-        let template = calibration.record(model: "m", estimate: 5, upstream: 45)
-        let tooMuch = calibration.record(model: "m", estimate: 5, upstream: 45 + TokenCalibration.maxTemplateTokens)
-        #expect(template && !tooMuch)
-    }
-
-    @Test func noLineUntilTheSamplesSpanSizes() {
-        var calibration = TokenCalibration()
-        for upstream in [1300, 1310, 1290] { calibration.record(model: "m", estimate: 1000, upstream: upstream) }
-        #expect(calibration.line(model: "m") == nil)
-        #expect(calibration.scaled(100, model: "m") == 130, "the ratio, as before")
-    }
-
     @Test func theLeastRecentlySeenModelGoesFirst() {
         var calibration = TokenCalibration()
         for i in 0..<TokenCalibration.maxModels { calibration.record(model: "m\(i)", estimate: 10, upstream: 12) }

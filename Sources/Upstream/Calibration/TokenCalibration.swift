@@ -1,7 +1,6 @@
 /// How far the token estimate is off for each upstream model, learned from the `prompt_tokens`
-/// the upstream reports over the last requests: a line (density and the chat template's fixed
-/// tokens) once they span enough sizes, else a size-weighted ratio (pure value, no I/O;
-/// ``TokenCalibrationStore`` keeps it on disk).
+/// the upstream reports: a bounded moving average of upstream count over estimate (pure value,
+/// no I/O; ``TokenCalibrationStore`` keeps it on disk).
 ///
 /// ```swift
 /// var calibration = TokenCalibration()
@@ -31,8 +30,6 @@ public struct TokenCalibration: Sendable, Hashable, Codable {
     public static let maxModels = 64
     /// Ratios a sample may have; the rest are ignored.
     public static let plausible: ClosedRange<Double> = 0.25...4
-    /// The most tokens a chat template adds to every request (a short request may be mostly template).
-    public static let maxTemplateTokens = 512
 
     /// The samples of each model, oldest first.
     public private(set) var samples: [String: [Sample]]
@@ -47,7 +44,9 @@ public struct TokenCalibration: Sendable, Hashable, Codable {
     /// Remembers one request; returns whether the sample was kept.
     @discardableResult
     public mutating func record(model: String, estimate: Int, upstream: Int) -> Bool {
-        guard !model.isEmpty, Self.isPlausible(estimate: estimate, upstream: upstream) else { return false }
+        guard estimate > 0, upstream > 0, !model.isEmpty,
+              Self.plausible.contains(Double(upstream) / Double(estimate))
+        else { return false }
         var list = samples[model] ?? []
         list.append(Sample(estimate: estimate, upstream: upstream))
         if list.count > Self.window { list.removeFirst(list.count - Self.window) }
@@ -69,50 +68,10 @@ public struct TokenCalibration: Sendable, Hashable, Codable {
         return counted / estimated
     }
 
-    /// `estimate` as the upstream would count it: on the model's ``line(model:)`` when its
-    /// samples give one, else scaled by its ``ratio(model:)`` (unchanged before any sample).
+    /// `estimate` scaled by the model's ratio (unchanged before any sample).
     public func scaled(_ estimate: Int, model: String) -> Int {
-        if let line = line(model: model) {
-            return max(0, Int((Double(estimate) * line.slope + line.offset).rounded()))
-        }
         guard let ratio = ratio(model: model) else { return estimate }
         return max(0, Int((Double(estimate) * ratio).rounded()))
-    }
-
-    /// The least-squares line through the model's samples, upstream count against estimate: the
-    /// slope is the tokenizer's density, the offset what the chat template adds to every request
-    /// (which a ratio alone cannot absorb: short requests came out 35% low). `nil` until at least
-    /// three samples span a size range of 2x, or when the line is implausible (a slope outside
-    /// ``plausible``, an offset below zero or above ``maxTemplateTokens``).
-    public func line(model: String) -> (slope: Double, offset: Double)? {
-        guard let list = samples[model], list.count >= 3,
-              let smallest = list.map(\.estimate).min(), let largest = list.map(\.estimate).max(),
-              largest >= 2 * smallest
-        else { return nil }
-        let n = Double(list.count)
-        let meanX = list.reduce(0.0) { $0 + Double($1.estimate) } / n
-        let meanY = list.reduce(0.0) { $0 + Double($1.upstream) } / n
-        var sxx = 0.0
-        var sxy = 0.0
-        for sample in list {
-            let dx = Double(sample.estimate) - meanX
-            sxx += dx * dx
-            sxy += dx * (Double(sample.upstream) - meanY)
-        }
-        guard sxx > 0 else { return nil }
-        let slope = sxy / sxx
-        let offset = meanY - slope * meanX
-        guard Self.plausible.contains(slope), (0...Double(Self.maxTemplateTokens)).contains(offset) else { return nil }
-        return (slope, offset)
-    }
-
-    /// A sample worth learning from: both counts positive, and the upstream's within
-    /// ``plausible`` times the estimate, plus a template's worth for a short request.
-    static func isPlausible(estimate: Int, upstream: Int) -> Bool {
-        guard estimate > 0, upstream > 0 else { return false }
-        let ratio = Double(upstream) / Double(estimate)
-        if Self.plausible.contains(ratio) { return true }
-        return ratio > Self.plausible.upperBound && upstream <= 4 * estimate + Self.maxTemplateTokens
     }
 
     /// Drops what does not hold together (a file edited by hand): bad samples, long lists,
@@ -120,7 +79,9 @@ public struct TokenCalibration: Sendable, Hashable, Codable {
     mutating func sanitize() {
         var clean: [String: [Sample]] = [:]
         for (model, list) in samples {
-            let kept = list.filter { Self.isPlausible(estimate: $0.estimate, upstream: $0.upstream) }.suffix(Self.window)
+            let kept = list.filter {
+                $0.estimate > 0 && $0.upstream > 0 && Self.plausible.contains(Double($0.upstream) / Double($0.estimate))
+            }.suffix(Self.window)
             if !kept.isEmpty { clean[model] = Array(kept) }
         }
         var order: [String] = []
