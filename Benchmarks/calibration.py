@@ -26,6 +26,7 @@ Setup (once; compiling llama-cpp-python takes minutes):
 Uses .build/release/nebius-chat, else .build/debug/ (NEBIUS_CHAT_BIN overrides). Not part of CI.
 """
 import glob
+import hashlib
 import http.server
 import json
 import os
@@ -58,10 +59,20 @@ def vocab_files():
     if glob.glob(os.path.join(VOCAB_DIR, "ggml-vocab-*.gguf")):
         return
     os.makedirs(VOCAB_DIR, exist_ok=True)
+    # The sdist straight from the package index: `pip download` would build cmake from source
+    # first just to read the package's metadata.
+    index = urllib.request.urlopen("https://pypi.org/simple/llama-cpp-python/", timeout=60).read().decode()
+    links = re.findall(r'href="([^"]*/llama_cpp_python-0\.3\.36\.tar\.gz)(?:#sha256=([0-9a-f]+))?"', index)
+    if not links:
+        sys.exit("llama_cpp_python-0.3.36.tar.gz is not on the package index")
+    url, sha256 = links[0]
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                        "llama-cpp-python==0.3.36", "-d", tmp], check=True, stdout=subprocess.DEVNULL)
-        (sdist,) = glob.glob(os.path.join(tmp, "*.tar.gz"))
+        sdist = os.path.join(tmp, "sdist.tar.gz")
+        with urllib.request.urlopen(url, timeout=300) as response, open(sdist, "wb") as out:
+            shutil.copyfileobj(response, out)
+        with open(sdist, "rb") as f:
+            if sha256 and hashlib.sha256(f.read()).hexdigest() != sha256:
+                sys.exit("the downloaded sdist does not match the index's sha256")
         with tarfile.open(sdist) as tar:
             for member in tar.getmembers():
                 if re.search(r"vendor/llama\.cpp/models/ggml-vocab-[^/]+\.gguf$", member.name):
