@@ -22,6 +22,11 @@ public struct TokenCalibration: Sendable, Hashable, Codable {
             self.estimate = estimate
             self.upstream = upstream
         }
+
+        /// Worth learning from: both counts positive, their ratio within ``TokenCalibration/plausible``.
+        var isPlausible: Bool {
+            estimate > 0 && upstream > 0 && TokenCalibration.plausible.contains(Double(upstream) / Double(estimate))
+        }
     }
 
     /// Requests remembered per model.
@@ -44,11 +49,10 @@ public struct TokenCalibration: Sendable, Hashable, Codable {
     /// Remembers one request; returns whether the sample was kept.
     @discardableResult
     public mutating func record(model: String, estimate: Int, upstream: Int) -> Bool {
-        guard estimate > 0, upstream > 0, !model.isEmpty,
-              Self.plausible.contains(Double(upstream) / Double(estimate))
-        else { return false }
+        let sample = Sample(estimate: estimate, upstream: upstream)
+        guard !model.isEmpty, sample.isPlausible else { return false }
         var list = samples[model] ?? []
-        list.append(Sample(estimate: estimate, upstream: upstream))
+        list.append(sample)
         if list.count > Self.window { list.removeFirst(list.count - Self.window) }
         samples[model] = list
         recent.removeAll { $0 == model }
@@ -79,9 +83,7 @@ public struct TokenCalibration: Sendable, Hashable, Codable {
     mutating func sanitize() {
         var clean: [String: [Sample]] = [:]
         for (model, list) in samples {
-            let kept = list.filter {
-                $0.estimate > 0 && $0.upstream > 0 && Self.plausible.contains(Double($0.upstream) / Double($0.estimate))
-            }.suffix(Self.window)
+            let kept = list.filter(\.isPlausible).suffix(Self.window)
             if !kept.isEmpty { clean[model] = Array(kept) }
         }
         var order: [String] = []
